@@ -1,0 +1,89 @@
+package align
+
+import (
+	_ "embed"
+	"strings"
+
+	"github.com/unspun/unspun/text"
+)
+
+//go:embed aliases.txt
+var aliasList string
+
+// Aliases maps phrases to the canonical name of their class. It is built
+// once from the embedded table and is read-only afterwards.
+type Aliases struct {
+	byFirst map[string][]variant // first word's Norm → variants starting with it, longest first
+}
+
+type variant struct {
+	words     []string // Norm of each word
+	acronym   []bool   // the word must be written in capitals
+	canonical string
+}
+
+// DefaultAliases is the built-in table (countries, agencies, U.S./USA/United
+// States, …).
+var DefaultAliases = ParseAliases(aliasList)
+
+// ParseAliases reads a table in the format of aliases.txt.
+func ParseAliases(table string) *Aliases {
+	a := &Aliases{byFirst: make(map[string][]variant)}
+	for _, line := range strings.Split(table, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		names := strings.Split(line, "|")
+		canonical := strings.Join(normWords(names[0]), " ")
+		for _, name := range names {
+			toks := text.Tokens(strings.TrimSpace(name))
+			if len(toks) == 0 {
+				continue
+			}
+			v := variant{canonical: canonical}
+			for _, t := range toks {
+				v.words = append(v.words, t.Norm)
+				v.acronym = append(v.acronym, t.Acronym)
+			}
+			first := v.words[0]
+			list := append(a.byFirst[first], v)
+			// longest first, so "United States of America" wins over "United States"
+			for i := len(list) - 1; i > 0 && len(list[i].words) > len(list[i-1].words); i-- {
+				list[i], list[i-1] = list[i-1], list[i]
+			}
+			a.byFirst[first] = list
+		}
+	}
+	return a
+}
+
+func normWords(s string) []string {
+	var out []string
+	for _, t := range text.Tokens(s) {
+		out = append(out, t.Norm)
+	}
+	return out
+}
+
+// match returns the canonical name and length of the longest alias that
+// starts at toks[i], or ("", 0).
+func (a *Aliases) match(toks []text.Token, i int) (string, int) {
+	for _, v := range a.byFirst[toks[i].Norm] {
+		if i+len(v.words) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, w := range v.words {
+			t := toks[i+k]
+			if t.Norm != w || v.acronym[k] && !t.Acronym {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return v.canonical, len(v.words)
+		}
+	}
+	return "", 0
+}

@@ -1,0 +1,419 @@
+// Package align is unspun's verifier: it aligns a sentence of one article to
+// a stretch of another, word by word, where words of one equivalence class
+// count as equal — known aliases (U.S. ~ USA ~ United States), substitutions
+// learned from earlier copies, inflections, and one-letter typos in long
+// words. Its result is a similarity and the edit script that turns the
+// source's words into the copy's.
+package align
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/text"
+)
+
+// Unit is one word of a sentence, or a phrase the alias table collapses into
+// one name ("Russian Federation").
+type Unit struct {
+	Norm       string  // folded words, space-separated
+	Key        string  // canonical name: the alias class, else Norm
+	Start, End int     // byte offsets in the article body
+	Weight     float64 // evidence a match of this unit carries
+	Stopword   bool
+	Number     bool
+}
+
+// Unit weights: a shared name or number is strong evidence of copying, a
+// shared "the" almost none.
+const (
+	weightStopword = 0.25
+	weightWord     = 1.0
+	weightName     = 1.3
+)
+
+// Units turns tokens into units, collapsing alias phrases.
+func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
+	for i := 0; i < len(toks); {
+		if aliases != nil {
+			if canonical, n := aliases.match(toks, i); n > 0 {
+				u := Unit{Key: canonical, Start: toks[i].Start, End: toks[i+n-1].End, Weight: weightName}
+				if n == 1 {
+					u.Norm = toks[i].Norm
+				} else {
+					parts := make([]string, n)
+					for k := range parts {
+						parts[k] = toks[i+k].Norm
+					}
+					u.Norm = strings.Join(parts, " ")
+				}
+				dst = append(dst, u)
+				i += n
+				continue
+			}
+		}
+		t := toks[i]
+		u := Unit{Norm: t.Norm, Key: t.Norm, Start: t.Start, End: t.End, Weight: weightWord, Number: t.Number}
+		switch {
+		case text.IsStopword(t.Norm):
+			u.Weight, u.Stopword = weightStopword, true
+		case t.Number || t.Capital && i > 0:
+			u.Weight = weightName
+		}
+		dst = append(dst, u)
+		i++
+	}
+	return dst
+}
+
+// Lexicon says whether a copier is known to swap one word for another: the
+// spin dictionary learned from earlier verified copies.
+type Lexicon interface {
+	Known(from, to string) bool
+}
+
+// Options tune the verifier. The zero value is not useful; start from
+// DefaultOptions.
+type Options struct {
+	MinSimilarity float64 // accept a pair at or above this similarity
+	MinAnchors    int     // …that shares at least this many non-stopword units
+	MaxExtend     int     // unaligned units at a source sentence's edge still counted as edits
+}
+
+// DefaultOptions are the settings measured on the development set (README).
+var DefaultOptions = Options{MinSimilarity: 0.5, MinAnchors: 2, MaxExtend: 8}
+
+// Result is the alignment of a copy's sentence to a source.
+type Result struct {
+	Source     unspun.Span // aligned span in the source body
+	Copy       unspun.Span // aligned span in the copy body
+	Similarity float64     // matched weight over total weight, both sides
+	Anchors    int         // non-stopword units matched
+	Edits      []unspun.Edit
+	Accepted   bool
+}
+
+type op byte
+
+const (
+	opNone  op = iota
+	opMatch    // identical words
+	opEquiv    // equal by alias, lexicon, inflection or typo: reported as an edit
+	opSub      // different words in the same place
+	opIns      // a word of the copy that the source lacks
+	opDel      // a word of the source that the copy lacks
+)
+
+// Aligner aligns sentences. It keeps scratch space between calls, so it is
+// not safe for concurrent use: give each goroutine its own.
+type Aligner struct {
+	Aliases *Aliases
+	Lexicon Lexicon // may be nil
+	Options Options
+
+	score []float32
+	trace []op
+	ops   []op
+}
+
+// New returns an Aligner with the default aliases and options.
+func New(lex Lexicon) *Aligner {
+	return &Aligner{Aliases: DefaultAliases, Lexicon: lex, Options: DefaultOptions}
+}
+
+const (
+	subPenalty = 0.3
+	gapBase    = 0.3
+	gapWeight  = 0.4
+)
+
+// Align aligns copyUnits (one sentence of the copy, whose text is copyBody)
+// to srcUnits (a stretch of the source around a candidate sentence, whose
+// text is srcBody). srcBounds holds the indexes into srcUnits where source
+// sentences start, plus len(srcUnits); the aligned source span is widened to
+// whole sentences when at most MaxExtend units were left out at an edge.
+func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcBody string, srcBounds []int) Result {
+	n, m := len(copyUnits), len(srcUnits)
+	if n == 0 || m == 0 {
+		return Result{}
+	}
+	cols := m + 1
+	need := (n + 1) * cols
+	if cap(a.score) < need {
+		a.score = make([]float32, need)
+		a.trace = make([]op, need)
+	}
+	score, trace := a.score[:need], a.trace[:need]
+	for j := 0; j <= m; j++ {
+		score[j], trace[j] = 0, opNone
+	}
+	best, bi, bj := float32(0), 0, 0
+	for i := 1; i <= n; i++ {
+		cu := &copyUnits[i-1]
+		row, prev := i*cols, (i-1)*cols
+		score[row], trace[row] = 0, opNone
+		gapCopy := float32(gapBase + gapWeight*cu.Weight)
+		for j := 1; j <= m; j++ {
+			su := &srcUnits[j-1]
+			var diag float32
+			var dop op
+			switch kind := a.compare(cu, su); kind {
+			case opMatch:
+				diag, dop = score[prev+j-1]+float32(cu.Weight), opMatch
+			case opEquiv:
+				diag, dop = score[prev+j-1]+float32(0.8*cu.Weight), opEquiv
+			default:
+				diag, dop = score[prev+j-1]-subPenalty, opSub
+			}
+			s, o := diag, dop
+			if up := score[prev+j] - gapCopy; up > s {
+				s, o = up, opIns
+			}
+			if left := score[row+j-1] - float32(gapBase+gapWeight*su.Weight); left > s {
+				s, o = left, opDel
+			}
+			if s <= 0 {
+				s, o = 0, opNone
+			}
+			score[row+j], trace[row+j] = s, o
+			if s > best {
+				best, bi, bj = s, i, j
+			}
+		}
+	}
+	if best == 0 {
+		return Result{}
+	}
+	// Trace back the local alignment, in reverse.
+	ops := a.ops[:0]
+	i, j := bi, bj
+	for i > 0 && j > 0 {
+		o := trace[i*cols+j]
+		if o == opNone {
+			break
+		}
+		ops = append(ops, o)
+		switch o {
+		case opIns:
+			i--
+		case opDel:
+			j--
+		default:
+			i--
+			j--
+		}
+	}
+	qi0, sj0 := i, j
+	// Widen to the whole copy sentence and, where little is left out, to the
+	// source's sentence edges: a dropped "he said" is an edit, not a miss.
+	sStart, sEnd := sentenceAround(srcBounds, sj0, bj)
+	if sj0-sStart > a.Options.MaxExtend {
+		sStart = sj0
+	}
+	if sEnd-bj > a.Options.MaxExtend {
+		sEnd = bj
+	}
+	full := make([]op, 0, len(ops)+(qi0+sj0-sStart)+(n-bi)+(sEnd-bj))
+	full = appendEdge(full, qi0, sj0-sStart)
+	for k := len(ops) - 1; k >= 0; k-- {
+		full = append(full, ops[k])
+	}
+	full = appendEdge(full, n-bi, sEnd-bj)
+	a.ops = ops
+	return a.finish(full, copyUnits, copyBody, srcUnits[sStart:sEnd], srcBody)
+}
+
+// appendEdge appends ops for unaligned edges: pairs as substitutions, the
+// rest as insertions (copy) or deletions (source).
+func appendEdge(ops []op, copyLeft, srcLeft int) []op {
+	for copyLeft > 0 && srcLeft > 0 {
+		ops = append(ops, opSub)
+		copyLeft--
+		srcLeft--
+	}
+	for ; copyLeft > 0; copyLeft-- {
+		ops = append(ops, opIns)
+	}
+	for ; srcLeft > 0; srcLeft-- {
+		ops = append(ops, opDel)
+	}
+	return ops
+}
+
+func sentenceAround(bounds []int, from, to int) (int, int) {
+	start, end := 0, to
+	for _, b := range bounds {
+		if b <= from {
+			start = b
+		}
+		if b >= to {
+			end = b
+			break
+		}
+	}
+	return start, end
+}
+
+// finish computes similarity and edits from a complete op sequence that
+// covers copy and src from their first to their last unit.
+func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string) Result {
+	var r Result
+	var matched, total float64
+	i, j := 0, 0
+	runStart, runI, runJ := -1, 0, 0 // the current run of edits: its first op and units
+	flush := func(end int) {
+		if runStart >= 0 {
+			r.Edits = appendRunEdits(r.Edits, ops[runStart:end], copyUnits, copyBody, src, srcBody, runI, runJ)
+			runStart = -1
+		}
+	}
+	for k, o := range ops {
+		if o == opMatch {
+			flush(k)
+		} else if runStart < 0 {
+			runStart, runI, runJ = k, i, j
+		}
+		switch o {
+		case opMatch, opEquiv:
+			w := copyUnits[i].Weight + src[j].Weight
+			matched += w
+			total += w
+			if !copyUnits[i].Stopword {
+				r.Anchors++
+			}
+			i++
+			j++
+		case opSub:
+			total += copyUnits[i].Weight + src[j].Weight
+			i++
+			j++
+		case opIns:
+			total += copyUnits[i].Weight
+			i++
+		case opDel:
+			total += src[j].Weight
+			j++
+		}
+	}
+	flush(len(ops))
+	if total > 0 {
+		r.Similarity = matched / total
+	}
+	if len(src) > 0 {
+		r.Source = unspun.Span{Start: src[0].Start, End: src[len(src)-1].End}
+	}
+	r.Copy = unspun.Span{Start: copyUnits[0].Start, End: copyUnits[len(copyUnits)-1].End}
+	r.Accepted = r.Similarity >= a.Options.MinSimilarity && r.Anchors >= a.Options.MinAnchors
+	return r
+}
+
+// appendRunEdits turns a run of non-identical ops into edits. A run of
+// one-to-one replacements gives one substitution per word, as a synonym
+// dictionary works word by word; any other run is one edit of its words.
+func appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string, i, j int) []unspun.Edit {
+	oneToOne := true
+	for _, o := range run {
+		if o == opIns || o == opDel {
+			oneToOne = false
+		}
+	}
+	if oneToOne {
+		for k := range run {
+			from, to := src[j+k], copyUnits[i+k]
+			edits = append(edits, unspun.Edit{Op: unspun.Substitute,
+				From: srcBody[from.Start:from.End], To: copyBody[to.Start:to.End]})
+		}
+		return edits
+	}
+	ci, sj := 0, 0
+	for _, o := range run {
+		if o != opDel {
+			ci++
+		}
+		if o != opIns {
+			sj++
+		}
+	}
+	e := unspun.Edit{}
+	if sj > 0 {
+		e.From = srcBody[src[j].Start:src[j+sj-1].End]
+	}
+	if ci > 0 {
+		e.To = copyBody[copyUnits[i].Start:copyUnits[i+ci-1].End]
+	}
+	switch {
+	case ci == 0:
+		e.Op = unspun.Delete
+	case sj == 0:
+		e.Op = unspun.Insert
+	default:
+		e.Op = unspun.Substitute
+	}
+	return append(edits, e)
+}
+
+// compare classifies a pair of units.
+func (a *Aligner) compare(c, s *Unit) op {
+	if c.Norm == s.Norm {
+		return opMatch
+	}
+	if c.Key == s.Key {
+		return opEquiv
+	}
+	if c.Number || s.Number {
+		return opSub // a changed number is a changed fact, never a typo
+	}
+	if a.Lexicon != nil && a.Lexicon.Known(s.Norm, c.Norm) {
+		return opEquiv
+	}
+	if sameStem(c.Norm, s.Norm) || isTypo(c.Norm, s.Norm) {
+		return opEquiv
+	}
+	return opSub
+}
+
+// sameStem reports whether two words differ only by a common English
+// inflection (report/reports/reported/reporting).
+func sameStem(a, b string) bool {
+	sa, sb := stem(a), stem(b)
+	return len(sa) >= 4 && sa == sb
+}
+
+func stem(w string) string {
+	for _, suf := range [...]string{"ing", "ed", "es", "s", "ly"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// isTypo reports whether two long words are one typo apart: one letter
+// dropped, added or changed, or two adjacent letters swapped (Damerau
+// distance 1). Short words are left out: "cat"/"cut" is a different word.
+func isTypo(a, b string) bool {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if la < 6 && lb < 6 || la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	i := 0
+	for i < len(ra) && i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if i == len(ra) && i == len(rb) {
+		return true
+	}
+	switch {
+	case la == lb:
+		if string(ra[i+1:]) == string(rb[i+1:]) {
+			return true // changed letter
+		}
+		return i+1 < la && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	case la > lb:
+		return string(ra[i+1:]) == string(rb[i:])
+	default:
+		return string(ra[i:]) == string(rb[i+1:])
+	}
+}

@@ -1,0 +1,145 @@
+package align
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/text"
+)
+
+type pairs map[[2]string]bool
+
+func (p pairs) Known(from, to string) bool { return p[[2]string{from, to}] }
+
+// alignSentences aligns copy against src where src may hold several sentences.
+func alignSentences(a *Aligner, copy, src string) Result {
+	cu := Units(nil, text.Tokens(copy), a.Aliases)
+	var su []Unit
+	var bounds []int
+	for _, sp := range text.Sentences(src) {
+		bounds = append(bounds, len(su))
+		su = Units(su, text.AppendTokens(nil, src[sp.Start:sp.End], sp.Start), a.Aliases)
+	}
+	bounds = append(bounds, len(su))
+	return a.Align(cu, copy, su, src, bounds)
+}
+
+func editString(edits []unspun.Edit) string {
+	var b []string
+	for _, e := range edits {
+		b = append(b, fmt.Sprintf("%s %q→%q", e.Op, e.From, e.To))
+	}
+	return strings.Join(b, "; ")
+}
+
+func TestAlign(t *testing.T) {
+	lex := pairs{{"harbour", "port"}: true}
+	tests := []struct {
+		name     string
+		src      string
+		copy     string
+		accept   bool
+		edits    string
+		minSim   float64
+		srcSlice string // expected aligned source text, when set
+	}{
+		{name: "verbatim",
+			src:    "The Velmora council approved the new flood barrier on Tuesday.",
+			copy:   "The Velmora council approved the new flood barrier on Tuesday.",
+			accept: true, minSim: 0.99},
+		{name: "alias multiword",
+			src:    "Officials in Russia and the U.S. signed the grain accord in Tallinn.",
+			copy:   "Officials in Russian Federation and the USA signed the grain accord in Tallinn.",
+			accept: true, minSim: 0.9,
+			edits: `substitute "Russia"→"Russian Federation"; substitute "U.S."→"USA"`},
+		{name: "synonyms one by one",
+			src:    "The mayor of Velmora said the bridge repairs would cost 4 million crowns.",
+			copy:   "The mayor of Velmora stated the overpass repairs would price 4 million crowns.",
+			accept: true,
+			edits:  `substitute "said"→"stated"; substitute "bridge"→"overpass"; substitute "cost"→"price"`},
+		{name: "typo counts as equal but is reported",
+			src:    "Engineers inspected the reservoir after the earthquake struck Ostrava.",
+			copy:   "Engineers inspected the reservior after the earthquake struck Ostrava.",
+			accept: true, minSim: 0.95,
+			edits: `substitute "reservoir"→"reservior"`},
+		{name: "learned lexicon",
+			src:    "Ferries left the harbour at dawn carrying medical supplies to Keldholm.",
+			copy:   "Ferries left the port at dawn carrying medical supplies to Keldholm.",
+			accept: true, minSim: 0.95},
+		{name: "dropped attribution",
+			src:      "“We will not reopen the mine until it is safe,” she said.",
+			copy:     "“We will not reopen the mine until it is safe.”",
+			accept:   true,
+			edits:    `delete "she said"→""`,
+			srcSlice: "We will not reopen the mine until it is safe,” she said"},
+		{name: "same topic different sentence",
+			src:    "The Velmora council approved the new flood barrier on Tuesday.",
+			copy:   "Residents of Velmora protested outside the council building for a week.",
+			accept: false},
+		{name: "different numbers are not typos",
+			src:    "The fund grew by 1200 crowns in March across the region's schools.",
+			copy:   "The fund grew by 1300 crowns in March across the region's schools.",
+			accept: true, edits: `substitute "1200"→"1300"`},
+		{name: "merged sentences align to both",
+			src:    "Storms closed the pass. Drivers waited for two days near Brenno.",
+			copy:   "Storms closed the pass and drivers waited for two days near Brenno.",
+			accept: true, srcSlice: "Storms closed the pass. Drivers waited for two days near Brenno"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(lex)
+			r := alignSentences(a, tt.copy, tt.src)
+			if r.Accepted != tt.accept {
+				t.Fatalf("accepted = %v (similarity %.2f, anchors %d), want %v", r.Accepted, r.Similarity, r.Anchors, tt.accept)
+			}
+			if r.Similarity < tt.minSim {
+				t.Errorf("similarity %.3f, want ≥ %.2f", r.Similarity, tt.minSim)
+			}
+			if tt.edits != "" {
+				if got := editString(r.Edits); got != tt.edits {
+					t.Errorf("edits\n got %s\nwant %s", got, tt.edits)
+				}
+			}
+			if tt.srcSlice != "" {
+				if got := tt.src[r.Source.Start:r.Source.End]; got != tt.srcSlice {
+					t.Errorf("source span %q, want %q", got, tt.srcSlice)
+				}
+			}
+		})
+	}
+}
+
+func TestIsTypo(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"airlines", "airlnes", true},
+		{"uncleaer", "unclear", true},
+		{"reservoir", "reservior", true},
+		{"station", "stations", true},
+		{"cat", "cut", false},
+		{"market", "basket", false},
+		{"harbour", "harbour", true},
+	}
+	for _, tt := range tests {
+		if got := isTypo(tt.a, tt.b); got != tt.want {
+			t.Errorf("isTypo(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkAlign(b *testing.B) {
+	src := "The mayor of Velmora said on Tuesday that the bridge repairs, delayed twice by floods, would cost 4 million crowns and finish before the winter market opens."
+	cp := "The mayor of Velmora stated on Tuesday that the overpass repairs, postponed twice by flooding, would price 4 million crowns and end before the winter bazaar opens."
+	a := New(nil)
+	cu := Units(nil, text.Tokens(cp), a.Aliases)
+	su := Units(nil, text.Tokens(src), a.Aliases)
+	bounds := []int{0, len(su)}
+	b.ReportAllocs()
+	for b.Loop() {
+		a.Align(cu, cp, su, src, bounds)
+	}
+}

@@ -1,0 +1,102 @@
+// Package fingerprint computes the hashes unspun indexes: word shingles,
+// one-permutation MinHash (OPH) signatures with densification, LSH band keys
+// and anchor-term keys. Everything here is pure and deterministic: the
+// hashes are persisted in the index, so they must never change between runs
+// or machines (a change needs a new index format version).
+package fingerprint
+
+import "math/bits"
+
+// Hash returns a 64-bit hash of s: FNV-1a followed by a SplitMix64 finaliser,
+// which spreads FNV's weak low bits across the word.
+func Hash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return Mix(h)
+}
+
+// Mix is the SplitMix64 finaliser: a bijection with good avalanche.
+func Mix(h uint64) uint64 {
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}
+
+// Shingles appends to dst the hashes of the word k-grams of the given word
+// hashes (one shingle of all words when there are fewer than k).
+func Shingles(dst []uint64, words []uint64, k int) []uint64 {
+	if len(words) == 0 {
+		return dst
+	}
+	if len(words) < k {
+		k = len(words)
+	}
+	for i := 0; i+k <= len(words); i++ {
+		h := uint64(0x9e3779b97f4a7c15)
+		for _, w := range words[i : i+k] {
+			h = Mix(h ^ w)
+		}
+		dst = append(dst, h)
+	}
+	return dst
+}
+
+// empty marks a bin that no shingle fell into.
+const empty = ^uint64(0)
+
+// OPH computes a one-permutation MinHash signature of len(sig) bins from
+// shingle hashes: each hash goes to one bin by its high bits and the bin
+// keeps its minimum. Empty bins are filled by rotation (Shrivastava & Li,
+// 2014): a bin borrows the value of the next non-empty bin to its right,
+// offset by the distance, so two sets agree on a bin with probability equal
+// to their Jaccard similarity. sig is returned; all-empty input gives a
+// signature of empty markers.
+func OPH(sig []uint64, shingles []uint64) []uint64 {
+	n := uint64(len(sig))
+	for i := range sig {
+		sig[i] = empty
+	}
+	if n == 0 || len(shingles) == 0 {
+		return sig
+	}
+	for _, h := range shingles {
+		bin, _ := bits.Mul64(h, n) // high bits pick the bin, uniformly
+		if h < sig[bin] {
+			sig[bin] = h
+		}
+	}
+	for i := range sig {
+		if sig[i] != empty {
+			continue
+		}
+		for d := uint64(1); d < n; d++ {
+			j := (uint64(i) + d) % n
+			if v := sig[j]; v != empty && v != empty-1 {
+				sig[i] = Mix(v+d) | 1 // |1 keeps borrowed values apart from real ones
+				break
+			}
+		}
+	}
+	return sig
+}
+
+// Bands appends the LSH band keys of sig to dst: one key per run of rows
+// values, tagged with the band's position so that equal values in different
+// bands do not collide. Two signatures share a band key with probability
+// J^rows, so at least one of b bands with 1-(1-J^rows)^b.
+func Bands(dst []uint64, sig []uint64, rows int) []uint64 {
+	for b := 0; b+rows <= len(sig); b += rows {
+		h := Mix(uint64(b) + 0x5bd1e995)
+		for _, v := range sig[b : b+rows] {
+			h = Mix(h ^ v)
+		}
+		dst = append(dst, h)
+	}
+	return dst
+}

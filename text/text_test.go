@@ -1,0 +1,146 @@
+package text
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // Norm of each token
+	}{
+		{"The U.S. Navy docked.", []string{"the", "us", "navy", "docked"}},
+		{"Velmora’s mayor didn't", []string{"velmora's", "mayor", "didn't"}},
+		{"It cost $1,200.50 in 2031.", []string{"it", "cost", "120050", "in", "2031"}},
+		{"worse-than-expected", []string{"worse", "than", "expected"}},
+		{"ＦＵＬＬ width", []string{"full", "width"}},
+		{"U.N.-backed talks", []string{"un", "backed", "talks"}},
+		{"He said: 'No.'", []string{"he", "said", "no"}},
+		{"A.", []string{"a"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tok := range Tokens(tt.in) {
+			got = append(got, tok.Norm)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTokenFlags(t *testing.T) {
+	toks := Tokens("NATO and the U.S. met Ana in 2030")
+	want := []struct{ acronym, capital, number bool }{
+		{true, true, false}, {false, false, false}, {false, false, false},
+		{true, true, false}, {false, false, false}, {false, true, false},
+		{false, false, false}, {false, false, true},
+	}
+	if len(toks) != len(want) {
+		t.Fatalf("got %d tokens, want %d", len(toks), len(want))
+	}
+	for i, w := range want {
+		got := toks[i]
+		if got.Acronym != w.acronym || got.Capital != w.capital || got.Number != w.number {
+			t.Errorf("token %d %q: acronym=%v capital=%v number=%v, want %+v", i, got.Norm, got.Acronym, got.Capital, got.Number, w)
+		}
+	}
+}
+
+func TestTokenOffsets(t *testing.T) {
+	in := "“Crème brûlée,” said Zoë of the U.S. embassy."
+	for _, tok := range Tokens(in) {
+		raw := in[tok.Start:tok.End]
+		if Fold(raw) != tok.Norm {
+			t.Errorf("token %q at [%d,%d) folds to %q, Norm is %q", raw, tok.Start, tok.End, Fold(raw), tok.Norm)
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"plain", "The dam held. Engineers cheered! Was it luck? Nobody knew.",
+			[]string{"The dam held.", "Engineers cheered!", "Was it luck?", "Nobody knew."}},
+		{"title abbreviation", "Mr. Okafor arrived. Gen. Ruiz left.",
+			[]string{"Mr. Okafor arrived.", "Gen. Ruiz left."}},
+		{"initialism inside", "The U.S. Coast Guard said nothing. Then it spoke.",
+			[]string{"The U.S. Coast Guard said nothing.", "Then it spoke."}},
+		{"initialism at end", "Aid arrived from the U.S. The port reopened.",
+			[]string{"Aid arrived from the U.S.", "The port reopened."}},
+		{"initial", "The report by J. Halvorsen was late. It was long.",
+			[]string{"The report by J. Halvorsen was late.", "It was long."}},
+		{"decimal", "Output rose 4.5 percent. Prices fell.",
+			[]string{"Output rose 4.5 percent.", "Prices fell."}},
+		{"period inside quote", "“We will rebuild.” The crowd clapped.",
+			[]string{"“We will rebuild.”", "The crowd clapped."}},
+		{"period outside quote", "She called it “a disgrace”. Then she left.",
+			[]string{"She called it “a disgrace”.", "Then she left."}},
+		{"comma in quote", "“We are ready,” said Ines Marlow. “Are you?”",
+			[]string{"“We are ready,” said Ines Marlow.", "“Are you?”"}},
+		{"question then attribution", "“Is it safe?” she asked. Nobody answered.",
+			[]string{"“Is it safe?” she asked.", "Nobody answered."}},
+		{"paragraphs", "Flood warning lifted\n\nThe river fell overnight.\n\nSchools reopen",
+			[]string{"Flood warning lifted", "The river fell overnight.", "Schools reopen"}},
+		{"headline line", "Port strike ends\nDockers voted to return.",
+			[]string{"Port strike ends", "Dockers voted to return."}},
+		{"wrapped line", "The council voted to\nclose the bridge.",
+			[]string{"The council voted to\nclose the bridge."}},
+		{"lowercase after dot", "It rose to 3 p.m. levels. Then fell.",
+			[]string{"It rose to 3 p.m. levels.", "Then fell."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range Sentences(tt.in) {
+				got = append(got, tt.in[sp.Start:sp.End])
+			}
+			if strings.Join(got, "¶") != strings.Join(tt.want, "¶") {
+				t.Errorf("Sentences(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSentencesLongRunIsCut(t *testing.T) {
+	in := strings.Repeat("word ", 3000)
+	spans := Sentences(in)
+	if len(spans) < 2 {
+		t.Fatalf("got %d sentences for a %d-byte run, want it cut", len(spans), len(in))
+	}
+	for _, sp := range spans {
+		if sp.Len() > MaxSentenceBytes {
+			t.Errorf("sentence of %d bytes exceeds %d", sp.Len(), MaxSentenceBytes)
+		}
+	}
+}
+
+func FuzzSentencesAndTokens(f *testing.F) {
+	for _, s := range []string{"The U.S. Navy. “Yes.” No", "a.b.c. 1,2.3", "\n\n\n", "Mr. X.\nY", "\xff\xfe."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, sp := range Sentences(s) {
+			if sp.Start < prev || sp.End <= sp.Start || sp.End > len(s) {
+				t.Fatalf("bad span %+v (prev end %d, len %d)", sp, prev, len(s))
+			}
+			if utf8.ValidString(s) && (!utf8.ValidString(s[sp.Start:sp.End])) {
+				t.Fatalf("span %+v splits a rune", sp)
+			}
+			prev = sp.End
+		}
+		prev = 0
+		for _, tok := range Tokens(s) {
+			if tok.Start < prev || tok.End <= tok.Start || tok.End > len(s) {
+				t.Fatalf("bad token %+v", tok)
+			}
+			prev = tok.End
+		}
+	})
+}

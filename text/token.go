@@ -1,0 +1,178 @@
+package text
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word or number of a body.
+type Token struct {
+	Start, End int    // byte offsets of the raw characters
+	Norm       string // folded form used for matching: NFKC, lower case, "U.S." → "us"
+	Acronym    bool   // written in capitals: US, U.S., NATO (not a one-letter word)
+	Capital    bool   // starts with a capital letter
+	Number     bool   // starts with a digit
+}
+
+// Tokens splits s into words and numbers. A word is a run of letters, digits
+// and marks; an apostrophe between letters (Russia's, don't) and a dot in an
+// initialism (U.S.) stay inside it, as do the separators of a number (1,200.5).
+// Hyphens and every other punctuation mark separate tokens.
+func Tokens(s string) []Token {
+	return AppendTokens(nil, s, 0)
+}
+
+// AppendTokens appends the tokens of s to dst, adding base to every offset, so
+// that the tokens of a sentence can point into the whole body.
+func AppendTokens(dst []Token, s string, base int) []Token {
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		end := scanWord(s, i)
+		dst = append(dst, makeToken(s[start:end], start+base, end+base))
+		i = end
+	}
+	return dst
+}
+
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') ||
+		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
+
+// scanWord returns the end of the word that starts at i.
+func scanWord(s string, i int) int {
+	if end := scanInitialism(s, i); end > i {
+		return end
+	}
+	first, _ := utf8.DecodeRuneInString(s[i:])
+	number := unicode.IsDigit(first)
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			i += size
+			continue
+		}
+		if i+size >= len(s) {
+			return i
+		}
+		next, nsize := utf8.DecodeRuneInString(s[i+size:])
+		switch {
+		case isApostrophe(r) && !number && unicode.IsLetter(next):
+			i += size + nsize
+		case number && (r == ',' || r == '.') && unicode.IsDigit(next):
+			i += size + nsize
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanInitialism returns the end of an initialism such as "U.S." or "U.N."
+// starting at i (its final dot included), or i if there is none: two or more
+// single letters, each followed by a dot.
+func scanInitialism(s string, i int) int {
+	j, letters := i, 0
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) || j+size >= len(s) || s[j+size] != '.' {
+			break
+		}
+		j += size + 1
+		letters++
+		if j < len(s) && isWordRune(runeAt(s, j)) && !unicode.IsLetter(runeAt(s, j)) {
+			return i
+		}
+		if next := runeAt(s, j); isWordRune(next) {
+			// the next letter must itself be a single letter followed by a dot
+			_, nsize := utf8.DecodeRuneInString(s[j:])
+			if j+nsize >= len(s) || s[j+nsize] != '.' {
+				return i
+			}
+		} else {
+			break
+		}
+	}
+	if letters < 2 {
+		return i
+	}
+	return j
+}
+
+func runeAt(s string, i int) rune {
+	if i >= len(s) {
+		return ' '
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+func makeToken(raw string, start, end int) Token {
+	t := Token{Start: start, End: end}
+	first, _ := utf8.DecodeRuneInString(raw)
+	t.Number = unicode.IsDigit(first)
+	t.Capital = unicode.IsUpper(first)
+	t.Norm = Fold(raw)
+	if t.Capital && !t.Number {
+		letters, upper := 0, 0
+		for _, r := range raw {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+		t.Acronym = letters >= 2 && upper == letters
+	}
+	return t
+}
+
+// Fold returns the matching form of a word: NFKC, lower case, curly
+// apostrophes straightened, dots of initialisms and number separators removed.
+func Fold(word string) string {
+	ascii := true
+	for i := 0; i < len(word); i++ {
+		if word[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		word = norm.NFKC.String(word)
+		word = strings.ReplaceAll(word, "’", "'")
+	}
+	lowerNeeded, dots := false, false
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			lowerNeeded = true
+		}
+		if c == '.' || c == ',' {
+			dots = true
+		}
+	}
+	if lowerNeeded {
+		word = strings.ToLower(word)
+	}
+	if dots {
+		word = strings.Map(func(r rune) rune {
+			if r == '.' || r == ',' {
+				return -1
+			}
+			return r
+		}, word)
+	}
+	return word
+}

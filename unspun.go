@@ -1,0 +1,107 @@
+package unspun
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors shared by every package. Backends and readers wrap them with
+// %w so callers can test with errors.Is.
+var (
+	// ErrNotFound means the requested article is not in the store.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means an input record breaks the input contract.
+	ErrInvalid = errors.New("invalid")
+)
+
+// Article is one news article as unspun reads it. Every derived object
+// (sentence, match, quote) points into Body with UTF-8 byte offsets.
+type Article struct {
+	ID        string
+	URL       string
+	Site      string
+	Title     string
+	Published time.Time // zero when unknown
+	Lang      string
+	Body      string
+}
+
+// Span is a half-open byte range [Start, End) into an article's Body.
+type Span struct {
+	Start, End int
+}
+
+// Len returns the number of bytes the span covers.
+func (s Span) Len() int { return s.End - s.Start }
+
+// EditOp names one step of an edit script.
+type EditOp string
+
+// The three edit operations. From is always the source's words and To the
+// copy's words, so a substitution reads "source → copy".
+const (
+	Substitute EditOp = "substitute"
+	Insert     EditOp = "insert"
+	Delete     EditOp = "delete"
+)
+
+// Edit is one change a copier made to a source sentence.
+type Edit struct {
+	Op   EditOp
+	From string // the source's words ("" for an insertion)
+	To   string // the copy's words ("" for a deletion)
+}
+
+// Source is one verified origin of a sentence: the span of a stored article
+// that the sentence was copied from, and how it was changed.
+type Source struct {
+	Article    Article // Body may be empty: only the metadata is needed to report it
+	Span       Span    // the aligned span in the source's Body
+	Text       string  // the source's Body[Span.Start:Span.End]
+	Similarity float64 // 0..1, 1 for a verbatim copy
+	Earliest   bool    // the origin: the earliest published of the sentence's sources
+	Edits      []Edit
+}
+
+// SentenceTrace is one sentence of a traced article with its sources, best first.
+type SentenceTrace struct {
+	Index   int
+	Span    Span
+	Text    string
+	Sources []Source
+}
+
+// Quote is a quotation in an article and, when known, who said it.
+type Quote struct {
+	Span    Span
+	Text    string
+	Speaker *Speaker // nil for an orphan quote
+	Cue     string   // the cue word that attributes it ("said"), if any
+}
+
+// Speaker is the person a quote is attributed to.
+type Speaker struct {
+	Name          string
+	Mention       *Span  // the mention in this article; nil when recovered from a source
+	RecoveredFrom string // the source article's ID when the speaker came from there
+}
+
+// Summary condenses a trace into the figures a reader looks at first.
+type Summary struct {
+	Sentences       int
+	CopiedSentences int
+	CopiedFraction  float64
+	Sources         int // distinct source articles
+	SpinEdits       int // substitutions over all first-ranked sources
+	OrphanQuotes    int
+	RecoveredQuotes int
+	Originality     float64 // 1 - CopiedFraction
+}
+
+// Trace is the provenance of one article.
+type Trace struct {
+	Article   Article
+	Sentences []SentenceTrace
+	Quotes    []Quote
+	Summary   Summary
+}
