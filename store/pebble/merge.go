@@ -1,0 +1,129 @@
+package pebble
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
+
+	"github.com/unspun/unspun/store"
+)
+
+// A posting value is a sequence of chunks, one per Put that added hits to
+// the term: uvarint(hits) uvarint(bytes) then, per hit, uvarint(doc delta)
+// uvarint(sentence), the first delta from zero. Chunks are self-contained,
+// so merging is concatenation and the count of a term is the sum of the
+// chunk headers, read without decoding the hits.
+
+func appendChunk(dst []byte, hits []store.Hit) []byte {
+	var body []byte
+	prev := uint32(0)
+	for _, h := range hits { // hits arrive in doc order: numbers grow within a Put
+		body = binary.AppendUvarint(body, uint64(h.Doc-prev))
+		body = binary.AppendUvarint(body, uint64(h.Sentence))
+		prev = h.Doc
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(hits)))
+	dst = binary.AppendUvarint(dst, uint64(len(body)))
+	return append(dst, body...)
+}
+
+var errCorruptPostings = errors.New("corrupt posting list")
+
+func countChunks(v []byte) (int, error) {
+	total := 0
+	for len(v) > 0 {
+		n, k := binary.Uvarint(v)
+		if k <= 0 {
+			return 0, errCorruptPostings
+		}
+		size, k2 := binary.Uvarint(v[k:])
+		if k2 <= 0 || uint64(len(v)-k-k2) < size {
+			return 0, errCorruptPostings
+		}
+		total += int(n)
+		v = v[k+k2+int(size):]
+	}
+	return total, nil
+}
+
+func decodeChunks(dst []store.Hit, v []byte) ([]store.Hit, error) {
+	for len(v) > 0 {
+		n, k := binary.Uvarint(v)
+		size, k2 := binary.Uvarint(v[k:])
+		body := v[k+k2 : k+k2+int(size)]
+		v = v[k+k2+int(size):]
+		doc := uint64(0)
+		for range n {
+			d, a := binary.Uvarint(body)
+			if a <= 0 {
+				return dst, errCorruptPostings
+			}
+			s, b := binary.Uvarint(body[a:])
+			if b <= 0 || s > 0xffff {
+				return dst, errCorruptPostings
+			}
+			body = body[a+b:]
+			doc += d
+			if doc > 0xffffffff {
+				return dst, errCorruptPostings
+			}
+			dst = append(dst, store.Hit{Doc: uint32(doc), Sentence: uint16(s)})
+		}
+	}
+	return dst, nil
+}
+
+// merger merges posting chunks by appending them and counters by adding.
+var merger = &pebbledb.Merger{
+	Name: "unspun.v1",
+	Merge: func(key, value []byte) (pebbledb.ValueMerger, error) {
+		if len(key) > 0 && key[0] == prefixPosting {
+			return &appendMerger{parts: [][]byte{append([]byte(nil), value...)}}, nil
+		}
+		m := &sumMerger{}
+		return m, m.MergeNewer(value)
+	},
+}
+
+type appendMerger struct{ parts [][]byte } // oldest first
+
+func (m *appendMerger) MergeNewer(v []byte) error {
+	m.parts = append(m.parts, append([]byte(nil), v...))
+	return nil
+}
+
+func (m *appendMerger) MergeOlder(v []byte) error {
+	m.parts = append([][]byte{append([]byte(nil), v...)}, m.parts...)
+	return nil
+}
+
+func (m *appendMerger) Finish(bool) ([]byte, io.Closer, error) {
+	n := 0
+	for _, p := range m.parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range m.parts {
+		out = append(out, p...)
+	}
+	return out, nil, nil
+}
+
+type sumMerger struct{ sum int64 }
+
+func (m *sumMerger) MergeNewer(v []byte) error {
+	if len(v) != 8 {
+		return fmt.Errorf("corrupt counter of %d bytes", len(v))
+	}
+	m.sum += int64(binary.LittleEndian.Uint64(v))
+	return nil
+}
+
+func (m *sumMerger) MergeOlder(v []byte) error { return m.MergeNewer(v) }
+
+func (m *sumMerger) Finish(bool) ([]byte, io.Closer, error) {
+	return int64Value(m.sum), nil, nil
+}

@@ -1,0 +1,464 @@
+// Package pebble is the embedded store.Store: one directory, no server,
+// built on Pebble (an LSM engine, pure Go). Pebble gives crash safety (its
+// write-ahead log, synced on every Put) and merging (its merge operator
+// appends posting chunks and adds counters during compaction), so this
+// package only decides the key layout, documented in doc/format.md.
+package pebble
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/store"
+)
+
+// FormatVersion is the version of the key layout below. Bump it on any
+// change and keep a frozen index of every supported version in testdata.
+//
+//	1: first layout.
+const FormatVersion = 1
+
+// Key prefixes.
+const (
+	prefixID      = 'a' // a + id → doc number (4 bytes, big-endian)
+	prefixDoc     = 'd' // d + doc number → record (JSON)
+	prefixPosting = 'p' // p + term (8 bytes, big-endian) → posting chunks (merged by appending)
+	prefixCounter = 'c' // c + name → int64 (merged by adding)
+	prefixSubst   = 's' // s + site 0 from 0 to → int64 (merged by adding)
+	keyNext       = "n" // → next doc number
+	keyVersion    = "v" // → FormatVersion
+)
+
+// Options configure a DB. The zero value is usable.
+type Options struct {
+	Logger    *slog.Logger // Pebble's own messages; nil discards informational ones
+	CacheSize int64        // block cache bytes; 0 means 64 MiB
+}
+
+// DB is a store.Store in one directory.
+type DB struct {
+	db    *pebbledb.DB
+	cache *pebbledb.Cache
+	mu    sync.Mutex // serialises Put, which allocates doc numbers
+	next  uint32
+
+	closed atomic.Bool // Pebble panics on use after Close; we return errClosed
+}
+
+var errClosed = errors.New("store: closed")
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens or creates the index in dir. Only one process may have it open.
+func Open(dir string, opts Options) (*DB, error) {
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 64 << 20
+	}
+	cache := pebbledb.NewCache(opts.CacheSize)
+	po := &pebbledb.Options{
+		Cache:        cache,
+		Merger:       merger,
+		Logger:       logger{opts.Logger},
+		MemTableSize: 32 << 20,
+	}
+	db, err := pebbledb.Open(dir, po)
+	cache.Unref() // the DB holds its own reference
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	s := &DB{db: db, cache: cache}
+	if err := s.checkVersion(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	v, err := s.get([]byte(keyNext))
+	switch {
+	case err == nil && len(v) == 4:
+		s.next = binary.BigEndian.Uint32(v)
+	case errors.Is(err, unspun.ErrNotFound):
+		s.next = 1
+	default:
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: next doc number: %v", dir, err)
+	}
+	return s, nil
+}
+
+func (s *DB) checkVersion() error {
+	v, err := s.get([]byte(keyVersion))
+	if errors.Is(err, unspun.ErrNotFound) {
+		var b [4]byte
+		binary.BigEndian.PutUint32(b[:], FormatVersion)
+		return s.db.Set([]byte(keyVersion), b[:], pebbledb.Sync)
+	}
+	if err != nil {
+		return err
+	}
+	if len(v) != 4 || binary.BigEndian.Uint32(v) != FormatVersion {
+		return fmt.Errorf("index format %x, this unspun reads %d: rebuild the index", v, FormatVersion)
+	}
+	return nil
+}
+
+// get returns a copy of the value of key, or ErrNotFound.
+func (s *DB) get(key []byte) ([]byte, error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebbledb.ErrNotFound) {
+		return nil, unspun.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), v...)
+	closer.Close()
+	return out, nil
+}
+
+// record is the stored form of an article.
+type record struct {
+	ID        string `json:"id"`
+	URL       string `json:"url,omitempty"`
+	Site      string `json:"site,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Published string `json:"published,omitempty"`
+	Lang      string `json:"lang,omitempty"`
+	Body      string `json:"body"`
+	Sentences int    `json:"sentences"`
+}
+
+func encodeRecord(a unspun.Article, sentences int) ([]byte, error) {
+	r := record{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Lang: a.Lang, Body: a.Body, Sentences: sentences}
+	if !a.Published.IsZero() {
+		r.Published = a.Published.Format(time.RFC3339Nano)
+	}
+	return json.Marshal(r)
+}
+
+func decodeRecord(b []byte) (unspun.Article, int, error) {
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
+	}
+	a := unspun.Article{ID: r.ID, URL: r.URL, Site: r.Site, Title: r.Title, Lang: r.Lang, Body: r.Body}
+	if r.Published != "" {
+		t, err := time.Parse(time.RFC3339Nano, r.Published)
+		if err != nil {
+			return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
+		}
+		a.Published = t
+	}
+	return a, r.Sentences, nil
+}
+
+func idKey(id string) []byte { return append([]byte{prefixID}, id...) }
+
+func docKey(doc uint32) []byte {
+	k := [5]byte{prefixDoc}
+	binary.BigEndian.PutUint32(k[1:], doc)
+	return k[:]
+}
+
+func postingKey(term uint64) []byte {
+	k := [9]byte{prefixPosting}
+	binary.BigEndian.PutUint64(k[1:], term)
+	return k[:]
+}
+
+func counterKey(name string) []byte { return append([]byte{prefixCounter}, name...) }
+
+func substKey(site, from, to string) []byte {
+	k := append([]byte{prefixSubst}, site...)
+	k = append(k, 0)
+	k = append(k, from...)
+	k = append(k, 0)
+	return append(k, to...)
+}
+
+func int64Value(n int64) []byte {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	return b[:]
+}
+
+// Put implements store.Store.
+func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
+	for i, d := range docs {
+		if d.Article.ID == "" {
+			return fmt.Errorf("store: put: doc %d has no id: %w", i, unspun.ErrInvalid)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	last := make(map[string]int, len(docs)) // the last doc of each id wins
+	for i, d := range docs {
+		last[d.Article.ID] = i
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	next := s.next
+	var articles, sentences int64
+	postings := make(map[uint64][]store.Hit)
+	for i, d := range docs {
+		if last[d.Article.ID] != i {
+			continue
+		}
+		old, err := s.get(idKey(d.Article.ID))
+		switch {
+		case err == nil && len(old) == 4:
+			oldKey := docKey(binary.BigEndian.Uint32(old))
+			if rec, err := s.get(oldKey); err == nil {
+				if _, n, err := decodeRecord(rec); err == nil {
+					sentences -= int64(n)
+				}
+				articles--
+			}
+			if err := b.Delete(oldKey, nil); err != nil {
+				return fmt.Errorf("store: put: %w", err)
+			}
+		case err != nil && !errors.Is(err, unspun.ErrNotFound):
+			return fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+		}
+		num := next
+		next++
+		rec, err := encodeRecord(d.Article, d.Sentences)
+		if err != nil {
+			return fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+		}
+		var nb [4]byte
+		binary.BigEndian.PutUint32(nb[:], num)
+		if err := b.Set(idKey(d.Article.ID), nb[:], nil); err != nil {
+			return fmt.Errorf("store: put: %w", err)
+		}
+		if err := b.Set(docKey(num), rec, nil); err != nil {
+			return fmt.Errorf("store: put: %w", err)
+		}
+		articles++
+		sentences += int64(d.Sentences)
+		for _, t := range d.Terms {
+			postings[t.Key] = append(postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence})
+		}
+	}
+	var buf []byte
+	for term, hits := range postings {
+		buf = appendChunk(buf[:0], hits)
+		if err := b.Merge(postingKey(term), buf, nil); err != nil {
+			return fmt.Errorf("store: put: %w", err)
+		}
+	}
+	if err := b.Merge(counterKey("articles"), int64Value(articles), nil); err != nil {
+		return fmt.Errorf("store: put: %w", err)
+	}
+	if err := b.Merge(counterKey("sentences"), int64Value(sentences), nil); err != nil {
+		return fmt.Errorf("store: put: %w", err)
+	}
+	var nb [4]byte
+	binary.BigEndian.PutUint32(nb[:], next)
+	if err := b.Set([]byte(keyNext), nb[:], nil); err != nil {
+		return fmt.Errorf("store: put: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.Commit(pebbledb.Sync); err != nil {
+		return fmt.Errorf("store: put: commit: %w", err)
+	}
+	s.next = next
+	return nil
+}
+
+// Get implements store.Store.
+func (s *DB) Get(ctx context.Context, id string) (unspun.Article, error) {
+	v, err := s.get(idKey(id))
+	if err != nil {
+		return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, err)
+	}
+	if len(v) != 4 {
+		return unspun.Article{}, fmt.Errorf("store: get %q: corrupt id entry", id)
+	}
+	return s.Doc(ctx, binary.BigEndian.Uint32(v))
+}
+
+// Doc implements store.Store.
+func (s *DB) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
+	v, closer, err := s.db.Get(docKey(doc))
+	if errors.Is(err, pebbledb.ErrNotFound) {
+		return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, unspun.ErrNotFound)
+	}
+	if err != nil {
+		return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, err)
+	}
+	defer closer.Close()
+	a, _, err := decodeRecord(v)
+	if err != nil {
+		return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, err)
+	}
+	return a, nil
+}
+
+// Postings implements store.Store.
+func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
+	v, closer, err := s.db.Get(postingKey(key))
+	if errors.Is(err, pebbledb.ErrNotFound) {
+		return dst, 0, nil
+	}
+	if err != nil {
+		return dst, 0, fmt.Errorf("store: postings: %w", err)
+	}
+	defer closer.Close()
+	df, err := countChunks(v)
+	if err != nil {
+		return dst, 0, fmt.Errorf("store: postings %016x: %w", key, err)
+	}
+	if max > 0 && df > max {
+		return dst, df, nil
+	}
+	dst, err = decodeChunks(dst, v)
+	if err != nil {
+		return dst, 0, fmt.Errorf("store: postings %016x: %w", key, err)
+	}
+	return dst, df, nil
+}
+
+func (s *DB) counter(name string) (int64, error) {
+	v, err := s.get(counterKey(name))
+	if errors.Is(err, unspun.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil || len(v) != 8 {
+		return 0, fmt.Errorf("store: counter %s: %v", name, err)
+	}
+	return int64(binary.LittleEndian.Uint64(v)), nil
+}
+
+// Stats implements store.Store.
+func (s *DB) Stats(ctx context.Context) (store.Stats, error) {
+	a, err := s.counter("articles")
+	if err != nil {
+		return store.Stats{}, err
+	}
+	n, err := s.counter("sentences")
+	return store.Stats{Articles: a, Sentences: n}, err
+}
+
+// Articles implements store.Store.
+func (s *DB) Articles(ctx context.Context, fn func(unspun.Article) error) error {
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixDoc}, UpperBound: []byte{prefixDoc + 1}})
+	if err != nil {
+		return fmt.Errorf("store: articles: %w", err)
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a, _, err := decodeRecord(it.Value())
+		if err != nil {
+			return fmt.Errorf("store: articles: %w", err)
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
+// AddSubstitutions implements store.Store.
+func (s *DB) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
+	b := s.db.NewBatch()
+	defer b.Close()
+	for _, sub := range subs {
+		if err := b.Merge(substKey(sub.Site, sub.From, sub.To), int64Value(sub.Count), nil); err != nil {
+			return fmt.Errorf("store: substitutions: %w", err)
+		}
+	}
+	if err := b.Commit(pebbledb.Sync); err != nil {
+		return fmt.Errorf("store: substitutions: commit: %w", err)
+	}
+	return nil
+}
+
+// Substitutions implements store.Store.
+func (s *DB) Substitutions(ctx context.Context, site string) ([]store.Substitution, error) {
+	lower := []byte{prefixSubst}
+	upper := []byte{prefixSubst + 1}
+	if site != "" {
+		lower = append(append(lower, site...), 0)
+		upper = append(append([]byte{prefixSubst}, site...), 1)
+	}
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return nil, fmt.Errorf("store: substitutions: %w", err)
+	}
+	defer it.Close()
+	sum := map[[2]string]int64{}
+	for it.First(); it.Valid(); it.Next() {
+		parts := splitZero(it.Key()[1:])
+		v := it.Value()
+		if len(parts) != 3 || len(v) != 8 {
+			return nil, fmt.Errorf("store: substitutions: corrupt entry %q", it.Key())
+		}
+		sum[[2]string{parts[1], parts[2]}] += int64(binary.LittleEndian.Uint64(v))
+	}
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("store: substitutions: %w", err)
+	}
+	out := make([]store.Substitution, 0, len(sum))
+	for k, n := range sum {
+		out = append(out, store.Substitution{Site: site, From: k[0], To: k[1], Count: n})
+	}
+	store.SortSubstitutions(out)
+	return out, nil
+}
+
+func splitZero(b []byte) []string {
+	var out []string
+	start := 0
+	for i, c := range b {
+		if c == 0 {
+			out = append(out, string(b[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, string(b[start:]))
+}
+
+// Close implements store.Store.
+func (s *DB) Close() error {
+	if s.closed.Swap(true) {
+		return errClosed
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// logger adapts Pebble's printf logger to slog. Informational messages are
+// debug level: Pebble logs every flush and compaction.
+type logger struct{ l *slog.Logger }
+
+func (l logger) Infof(format string, args ...interface{}) {
+	if l.l != nil {
+		l.l.Debug(fmt.Sprintf(format, args...))
+	}
+}
+
+func (l logger) Errorf(format string, args ...interface{}) {
+	if l.l != nil {
+		l.l.Error(fmt.Sprintf(format, args...))
+	}
+}
+
+func (l logger) Fatalf(format string, args ...interface{}) {
+	panic(fmt.Sprintf("pebble: "+format, args...)) // Pebble's contract: Fatalf does not return
+}

@@ -1,0 +1,105 @@
+// Package store defines the contract between unspun and the index it keeps:
+// articles, the postings of their sentences, and the spin lexicon learned
+// from verified copies. Backends live in sub-packages (pebble, the embedded
+// default); storetest holds the conformance suite every backend passes and an
+// in-memory fake for tests.
+package store
+
+import (
+	"context"
+	"sort"
+
+	unspun "github.com/unspun/unspun"
+)
+
+// Hit is one posting: a sentence of a stored article that holds a term.
+type Hit struct {
+	Doc      uint32 // the article's internal number, see Store.Doc
+	Sentence uint16 // index of the sentence in the article
+}
+
+// Term is one index term of one sentence of an article being stored.
+type Term struct {
+	Key      uint64
+	Sentence uint16
+}
+
+// Doc is an article ready to be stored, with the terms of its sentences.
+type Doc struct {
+	Article   unspun.Article
+	Sentences int
+	Terms     []Term
+}
+
+// Stats counts what a store holds.
+type Stats struct {
+	Articles  int64
+	Sentences int64
+}
+
+// Substitution is a word swap a copier made: the source's From became the
+// copy's To on Site. Count is how many verified copies showed it.
+type Substitution struct {
+	Site     string
+	From, To string
+	Count    int64
+}
+
+// Store is an index of articles. Implementations are safe for concurrent
+// use by one process.
+type Store interface {
+	// Put stores docs and their terms, replacing any article with the same
+	// ID (its old postings no longer resolve: Doc reports ErrNotFound for the
+	// old number). When docs holds one ID twice the last one wins. Put is
+	// atomic and durable: when it returns nil every doc survives a crash;
+	// when it returns an error none was stored. An article without an ID
+	// gives an error wrapping unspun.ErrInvalid and nothing is stored.
+	Put(ctx context.Context, docs []Doc) error
+
+	// Get returns the article with the given ID, or an error wrapping
+	// unspun.ErrNotFound.
+	Get(ctx context.Context, id string) (unspun.Article, error)
+
+	// Doc returns the article with the given internal number, or an error
+	// wrapping unspun.ErrNotFound when there is none or it was replaced.
+	Doc(ctx context.Context, doc uint32) (unspun.Article, error)
+
+	// Postings appends to dst the hits of a term and returns them with the
+	// term's posting count df. When df exceeds max (and max > 0) the hits are
+	// not decoded and dst is returned unchanged, so a caller can skip common
+	// terms cheaply. Hits of replaced articles may still be listed.
+	Postings(ctx context.Context, key uint64, max int, dst []Hit) (hits []Hit, df int, err error)
+
+	// Stats returns the number of live articles and of their sentences.
+	Stats(ctx context.Context) (Stats, error)
+
+	// Articles calls fn for every live article, in no particular order, and
+	// stops at the first error fn returns, returning it.
+	Articles(ctx context.Context, fn func(unspun.Article) error) error
+
+	// AddSubstitutions adds each substitution's Count to the stored count of
+	// its (Site, From, To). It is atomic and durable like Put.
+	AddSubstitutions(ctx context.Context, subs []Substitution) error
+
+	// Substitutions returns the learned substitutions of site, or of all
+	// sites summed over sites (Site "") when site is "", most frequent first
+	// and then by From and To.
+	Substitutions(ctx context.Context, site string) ([]Substitution, error)
+
+	// Close releases the store. Calls after Close return errors.
+	Close() error
+}
+
+// SortSubstitutions orders substitutions as Store.Substitutions returns them:
+// most frequent first, then by From and To.
+func SortSubstitutions(s []Substitution) {
+	sort.Slice(s, func(i, j int) bool {
+		if s[i].Count != s[j].Count {
+			return s[i].Count > s[j].Count
+		}
+		if s[i].From != s[j].From {
+			return s[i].From < s[j].From
+		}
+		return s[i].To < s[j].To
+	})
+}

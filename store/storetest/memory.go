@@ -1,0 +1,165 @@
+// Package storetest holds the conformance suite that every store.Store
+// backend passes (Run) and Memory, an in-memory store for tests.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/store"
+)
+
+// Memory is a store.Store held in memory, for tests. It keeps the same
+// contract as the real backends, durability aside.
+type Memory struct {
+	mu        sync.Mutex
+	closed    bool
+	byID      map[string]uint32
+	docs      map[uint32]memDoc
+	postings  map[uint64][]store.Hit
+	next      uint32
+	sentences int64
+	subs      map[store.Substitution]int64 // keyed with Count 0
+}
+
+type memDoc struct {
+	article   unspun.Article
+	sentences int
+}
+
+var _ store.Store = (*Memory)(nil)
+
+// NewMemory returns an empty in-memory store.
+func NewMemory() *Memory {
+	return &Memory{byID: map[string]uint32{}, docs: map[uint32]memDoc{},
+		postings: map[uint64][]store.Hit{}, next: 1, subs: map[store.Substitution]int64{}}
+}
+
+var errClosed = errors.New("store: closed")
+
+// Put implements store.Store.
+func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
+	for _, d := range docs {
+		if d.Article.ID == "" {
+			return fmt.Errorf("store: put: article without id: %w", unspun.ErrInvalid)
+		}
+	}
+	for _, d := range docs {
+		if old, ok := m.byID[d.Article.ID]; ok {
+			m.sentences -= int64(m.docs[old].sentences)
+			delete(m.docs, old)
+		}
+		num := m.next
+		m.next++
+		m.byID[d.Article.ID] = num
+		m.docs[num] = memDoc{d.Article, d.Sentences}
+		m.sentences += int64(d.Sentences)
+		for _, t := range d.Terms {
+			m.postings[t.Key] = append(m.postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence})
+		}
+	}
+	return nil
+}
+
+// Get implements store.Store.
+func (m *Memory) Get(ctx context.Context, id string) (unspun.Article, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if num, ok := m.byID[id]; ok {
+		return m.docs[num].article, nil
+	}
+	return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, unspun.ErrNotFound)
+}
+
+// Doc implements store.Store.
+func (m *Memory) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d, ok := m.docs[doc]; ok {
+		return d.article, nil
+	}
+	return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, unspun.ErrNotFound)
+}
+
+// Postings implements store.Store.
+func (m *Memory) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	hits := m.postings[key]
+	if max > 0 && len(hits) > max {
+		return dst, len(hits), nil
+	}
+	return append(dst, hits...), len(hits), nil
+}
+
+// Stats implements store.Store.
+func (m *Memory) Stats(ctx context.Context) (store.Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return store.Stats{Articles: int64(len(m.docs)), Sentences: m.sentences}, nil
+}
+
+// Articles implements store.Store.
+func (m *Memory) Articles(ctx context.Context, fn func(unspun.Article) error) error {
+	m.mu.Lock()
+	list := make([]unspun.Article, 0, len(m.docs))
+	for _, d := range m.docs {
+		list = append(list, d.article)
+	}
+	m.mu.Unlock()
+	for _, a := range list {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddSubstitutions implements store.Store.
+func (m *Memory) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range subs {
+		m.subs[store.Substitution{Site: s.Site, From: s.From, To: s.To}] += s.Count
+	}
+	return nil
+}
+
+// Substitutions implements store.Store.
+func (m *Memory) Substitutions(ctx context.Context, site string) ([]store.Substitution, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sum := map[store.Substitution]int64{}
+	for k, n := range m.subs {
+		if site != "" && k.Site != site {
+			continue
+		}
+		if site == "" {
+			k.Site = ""
+		}
+		sum[k] += n
+	}
+	out := make([]store.Substitution, 0, len(sum))
+	for k, n := range sum {
+		k.Count = n
+		out = append(out, k)
+	}
+	store.SortSubstitutions(out)
+	return out, nil
+}
+
+// Close implements store.Store.
+func (m *Memory) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	return nil
+}

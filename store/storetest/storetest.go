@@ -1,0 +1,243 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/store"
+)
+
+// Opener opens a store in dir. Run calls it more than once with the same
+// dir to check that what was stored survives a reopen; a backend with no
+// persistence (Memory) returns the same store each time and leaves Close
+// to the caller of Run.
+type Opener func(t *testing.T, dir string) store.Store
+
+// Run runs the conformance suite against a backend.
+func Run(t *testing.T, open Opener) {
+	ctx := context.Background()
+	article := func(id string, day int) unspun.Article {
+		return unspun.Article{ID: id, URL: "https://example.test/" + id, Site: "example.test",
+			Title: "Title " + id, Published: time.Date(2031, 3, day, 9, 0, 0, 0, time.UTC),
+			Lang: "en", Body: "Body of " + id + ". Second sentence."}
+	}
+	doc := func(id string, day int, terms ...store.Term) store.Doc {
+		return store.Doc{Article: article(id, day), Sentences: 2, Terms: terms}
+	}
+
+	t.Run("OK", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if err := s.Put(ctx, []store.Doc{
+			doc("a", 1, store.Term{Key: 7, Sentence: 0}, store.Term{Key: 9, Sentence: 1}),
+			doc("b", 2, store.Term{Key: 7, Sentence: 1}),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, "b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := article("b", 2); !got.Published.Equal(want.Published) || got.Body != want.Body || got.URL != want.URL || got.Title != want.Title || got.Site != want.Site || got.Lang != want.Lang {
+			t.Errorf("Get(b) = %+v, want %+v", got, want)
+		}
+		hits, df, err := s.Postings(ctx, 7, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if df != 2 || len(hits) != 2 {
+			t.Fatalf("Postings(7) = %v (df %d), want 2 hits", hits, df)
+		}
+		ids := map[string]uint16{}
+		for _, h := range hits {
+			a, err := s.Doc(ctx, h.Doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[a.ID] = h.Sentence
+		}
+		if ids["a"] != 0 || ids["b"] != 1 || len(ids) != 2 {
+			t.Errorf("hits of 7 resolve to %v, want a:0 b:1", ids)
+		}
+		st, err := s.Stats(ctx)
+		if err != nil || st.Articles != 2 || st.Sentences != 4 {
+			t.Errorf("Stats = %+v, %v; want 2 articles, 4 sentences", st, err)
+		}
+	})
+
+	t.Run("ErrNotFound", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if _, err := s.Get(ctx, "missing"); !errors.Is(err, unspun.ErrNotFound) {
+			t.Errorf("Get(missing) error = %v, want ErrNotFound", err)
+		}
+		if _, err := s.Doc(ctx, 12345); !errors.Is(err, unspun.ErrNotFound) {
+			t.Errorf("Doc(12345) error = %v, want ErrNotFound", err)
+		}
+		hits, df, err := s.Postings(ctx, 42, 0, nil)
+		if err != nil || df != 0 || len(hits) != 0 {
+			t.Errorf("Postings(absent) = %v, %d, %v; want nothing", hits, df, err)
+		}
+	})
+
+	t.Run("ErrInvalid", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		err := s.Put(ctx, []store.Doc{doc("ok", 1), {Article: unspun.Article{Body: "no id"}}})
+		if !errors.Is(err, unspun.ErrInvalid) {
+			t.Fatalf("Put(no id) error = %v, want ErrInvalid", err)
+		}
+		if _, err := s.Get(ctx, "ok"); !errors.Is(err, unspun.ErrNotFound) {
+			t.Errorf("a failed Put stored part of its batch: Get(ok) error = %v", err)
+		}
+	})
+
+	t.Run("Replace", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if err := s.Put(ctx, []store.Doc{doc("a", 1, store.Term{Key: 5, Sentence: 0})}); err != nil {
+			t.Fatal(err)
+		}
+		hits, _, _ := s.Postings(ctx, 5, 0, nil)
+		replacement := doc("a", 3, store.Term{Key: 6, Sentence: 1})
+		replacement.Article.Body = "Replaced body."
+		replacement.Sentences = 1
+		if err := s.Put(ctx, []store.Doc{replacement}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx, "a")
+		if err != nil || got.Body != "Replaced body." {
+			t.Fatalf("Get(a) after replace = %q, %v", got.Body, err)
+		}
+		if _, err := s.Doc(ctx, hits[0].Doc); !errors.Is(err, unspun.ErrNotFound) {
+			t.Errorf("old number still resolves after replace: %v", err)
+		}
+		st, _ := s.Stats(ctx)
+		if st.Articles != 1 || st.Sentences != 1 {
+			t.Errorf("Stats after replace = %+v, want 1 article, 1 sentence", st)
+		}
+	})
+
+	t.Run("DuplicateInBatch", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		first, second := doc("d", 1), doc("d", 2)
+		second.Article.Title = "second"
+		if err := s.Put(ctx, []store.Doc{first, second}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.Get(ctx, "d")
+		st, _ := s.Stats(ctx)
+		if got.Title != "second" || st.Articles != 1 {
+			t.Errorf("Get(d).Title = %q, %d articles; want the last of the batch, 1 article", got.Title, st.Articles)
+		}
+	})
+
+	t.Run("CommonTermsNotDecoded", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		var docs []store.Doc
+		for i := range 10 {
+			docs = append(docs, doc(fmt.Sprint("c", i), 1, store.Term{Key: 77, Sentence: 0}))
+		}
+		if err := s.Put(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+		hits, df, err := s.Postings(ctx, 77, 5, nil)
+		if err != nil || df != 10 || len(hits) != 0 {
+			t.Errorf("Postings(77, max 5) = %d hits, df %d, %v; want 0 hits, df 10", len(hits), df, err)
+		}
+	})
+
+	t.Run("ManyBatchesOneTerm", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		for i := range 30 {
+			if err := s.Put(ctx, []store.Doc{doc(fmt.Sprint("m", i), 1, store.Term{Key: 99, Sentence: uint16(i)})}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hits, df, _ := s.Postings(ctx, 99, 0, nil)
+		var sentences []int
+		for _, h := range hits {
+			sentences = append(sentences, int(h.Sentence))
+		}
+		slices.Sort(sentences)
+		if df != 30 || len(sentences) != 30 || sentences[0] != 0 || sentences[29] != 29 {
+			t.Errorf("Postings(99) over 30 batches = %v (df %d)", sentences, df)
+		}
+	})
+
+	t.Run("Articles", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if err := s.Put(ctx, []store.Doc{doc("x", 1), doc("y", 1), doc("x", 2)}); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		if err := s.Articles(ctx, func(a unspun.Article) error { ids = append(ids, a.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, []string{"x", "y"}) {
+			t.Errorf("Articles = %v, want [x y]", ids)
+		}
+		stop := errors.New("stop")
+		if err := s.Articles(ctx, func(unspun.Article) error { return stop }); err != stop {
+			t.Errorf("Articles did not return fn's error: %v", err)
+		}
+	})
+
+	t.Run("Substitutions", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		add := []store.Substitution{
+			{Site: "farm.test", From: "Russia", To: "Russian Federation", Count: 2},
+			{Site: "farm.test", From: "harbour", To: "port", Count: 1},
+			{Site: "other.test", From: "harbour", To: "port", Count: 4},
+		}
+		if err := s.AddSubstitutions(ctx, add); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddSubstitutions(ctx, add[:1]); err != nil {
+			t.Fatal(err)
+		}
+		site, _ := s.Substitutions(ctx, "farm.test")
+		want := []store.Substitution{
+			{Site: "farm.test", From: "Russia", To: "Russian Federation", Count: 4},
+			{Site: "farm.test", From: "harbour", To: "port", Count: 1},
+		}
+		if !slices.Equal(site, want) {
+			t.Errorf("Substitutions(farm.test) = %+v, want %+v", site, want)
+		}
+		all, _ := s.Substitutions(ctx, "")
+		wantAll := []store.Substitution{{From: "harbour", To: "port", Count: 5}, {From: "Russia", To: "Russian Federation", Count: 4}}
+		if !slices.Equal(all, wantAll) {
+			t.Errorf("Substitutions(all) = %+v, want %+v", all, wantAll)
+		}
+	})
+
+	t.Run("Reopen", func(t *testing.T) {
+		dir := t.TempDir()
+		s := open(t, dir)
+		if err := s.Put(ctx, []store.Doc{doc("p", 1, store.Term{Key: 3, Sentence: 1})}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddSubstitutions(ctx, []store.Substitution{{Site: "f", From: "a", To: "b", Count: 1}}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s = open(t, dir)
+		if _, err := s.Get(ctx, "p"); err != nil {
+			t.Fatalf("after reopen: %v", err)
+		}
+		hits, _, _ := s.Postings(ctx, 3, 0, nil)
+		subs, _ := s.Substitutions(ctx, "f")
+		if len(hits) != 1 || len(subs) != 1 {
+			t.Errorf("after reopen: %d hits, %d substitutions; want 1, 1", len(hits), len(subs))
+		}
+		if err := s.Put(ctx, []store.Doc{doc("q", 1, store.Term{Key: 3, Sentence: 0})}); err != nil {
+			t.Fatal(err)
+		}
+		hits, _, _ = s.Postings(ctx, 3, 0, nil)
+		if len(hits) != 2 || hits[0].Doc == hits[1].Doc {
+			t.Errorf("numbers reused after reopen: %v", hits)
+		}
+	})
+}
