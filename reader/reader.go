@@ -1,0 +1,210 @@
+// Package reader turns files, directories and standard input into
+// articles. It recognises each format by extension (or, for standard input
+// and unknown extensions, by content), reads gzip transparently, and reports
+// a bad record with its path and line (or record number) while going on with
+// the rest. Memory is bounded by Options.MaxRecordBytes per record.
+package reader
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	unspun "github.com/unspun/unspun"
+)
+
+// Error is a bad record: where it was and why it was skipped.
+type Error struct {
+	Path   string
+	Line   int // 1-based line of a line-oriented format, else 0
+	Record int // 1-based record number of other formats, else 0
+	Err    error
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+	case e.Record > 0:
+		return fmt.Sprintf("%s: record %d: %v", e.Path, e.Record, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Options bound what a reader accepts. The zero value means the defaults.
+type Options struct {
+	MaxRecordBytes int // longest record (JSON line, text file); default 32 MiB
+	MaxErrors      int // bad records in one file before the rest is skipped; default 100
+}
+
+func (o *Options) setDefaults() {
+	if o.MaxRecordBytes <= 0 {
+		o.MaxRecordBytes = 32 << 20
+	}
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 100
+	}
+}
+
+// Format is an input format.
+type Format int
+
+// The formats a reader understands.
+const (
+	Unknown Format = iota
+	Text
+	JSONLines
+)
+
+// FormatOf returns the format a path's extension names, looking through a
+// final ".gz".
+func FormatOf(path string) Format {
+	name := strings.ToLower(filepath.Base(path))
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".txt":
+		return Text
+	case ".jsonl", ".ndjson":
+		return JSONLines
+	}
+	return Unknown
+}
+
+// Read reads every path ("-" is stdin) and calls emit for each article, in
+// input order, and bad for each bad record. Directories are walked
+// recursively in lexical order, reading the files whose extension names a
+// format. Read stops at the first error emit returns or when ctx ends, and
+// returns it; a path that cannot be opened is a bad record, not a stop.
+func Read(ctx context.Context, paths []string, stdin io.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	opts.setDefaults()
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if p == "-" {
+			if err := readStream(ctx, "-", stdin, Unknown, opts, emit, bad); err != nil {
+				return err
+			}
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			bad(&Error{Path: p, Err: cleanPathError(err)})
+			continue
+		}
+		if !info.IsDir() {
+			if err := readFile(ctx, p, opts, emit, bad); err != nil {
+				return err
+			}
+			continue
+		}
+		var files []string
+		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				bad(&Error{Path: path, Err: cleanPathError(err)})
+				return nil
+			}
+			if !d.IsDir() && FormatOf(path) != Unknown {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if walkErr != nil {
+			bad(&Error{Path: p, Err: walkErr})
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			if err := readFile(ctx, f, opts, emit, bad); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func cleanPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func readFile(ctx context.Context, path string, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		bad(&Error{Path: path, Err: cleanPathError(err)})
+		return nil
+	}
+	defer f.Close()
+	return readStream(ctx, path, f, FormatOf(path), opts, emit, bad)
+}
+
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// readStream reads one file or stdin, decompressing and sniffing as needed.
+func readStream(ctx context.Context, path string, r io.Reader, format Format, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(512)
+	if bytes.HasPrefix(head, gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			bad(&Error{Path: path, Err: fmt.Errorf("gzip: %v", err)})
+			return nil
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+		head, _ = br.Peek(512)
+	}
+	if len(head) == 0 {
+		if _, err := br.Peek(1); err != nil && !errors.Is(err, io.EOF) {
+			bad(&Error{Path: path, Err: readError(err)})
+			return nil
+		}
+		bad(&Error{Path: path, Err: fmt.Errorf("empty file: %w", unspun.ErrInvalid)})
+		return nil
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		bad(&Error{Path: path, Err: fmt.Errorf("binary data, not text: %w", unspun.ErrInvalid)})
+		return nil
+	}
+	if format == Unknown {
+		format = sniff(head)
+	}
+	switch format {
+	case JSONLines:
+		return readJSONLines(ctx, path, br, opts, emit, bad)
+	default:
+		return readText(path, br, opts, emit, bad)
+	}
+}
+
+// sniff guesses the format of content without a telling extension.
+func sniff(head []byte) Format {
+	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+		return JSONLines
+	}
+	return Text
+}
+
+// readError names a read failure for a person: a truncated gzip stream says so.
+func readError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("truncated input (unexpected end of compressed stream)")
+	}
+	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		return fmt.Errorf("corrupt gzip stream: %v", err)
+	}
+	return err
+}

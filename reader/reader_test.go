@@ -1,0 +1,175 @@
+package reader
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	unspun "github.com/unspun/unspun"
+)
+
+func write(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gz(t *testing.T, data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func readAll(t *testing.T, opts Options, stdin string, paths ...string) ([]unspun.Article, []string) {
+	t.Helper()
+	var arts []unspun.Article
+	var errs []string
+	err := Read(context.Background(), paths, strings.NewReader(stdin), opts,
+		func(a unspun.Article) error { arts = append(arts, a); return nil },
+		func(e *Error) { errs = append(errs, e.Error()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return arts, errs
+}
+
+const goodLine = `{"id":"k1","url":"https://www.velmora-post.test/a/1","title":"Dam holds","text":"The dam held.","published":"2031-04-02"}`
+
+func TestJSONLines(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "in.jsonl", []byte(goodLine+"\n\n"+
+		`{"id":"k2","text":"Broken`+"\n"+
+		`{"url":"https://port.test/x","text":"Ferries sailed.","published":"2031-04-03T10:00:00+02:00","extra":1}`+"\n"+
+		`{"id":"k4"}`+"\n"+
+		`{"id":"k5","text":"Bad date","published":"yesterday"}`+"\n"+
+		"{\"id\":\"k6\",\"text\":\"bad \xff byte\"}\n"+
+		`{"id":7,"text":"x"}`))
+	arts, errs := readAll(t, Options{}, "", p)
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want 2: %+v", len(arts), arts)
+	}
+	a := arts[0]
+	if a.ID != "k1" || a.Site != "velmora-post.test" || a.Body != "The dam held." || !a.Published.Equal(time.Date(2031, 4, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("first article = %+v", a)
+	}
+	if b := arts[1]; b.ID != "https://port.test/x" || b.Site != "port.test" || b.Published.Hour() != 8 {
+		t.Errorf("second article = %+v (id from url, site from host, date in UTC)", b)
+	}
+	want := []string{p + ":3: bad JSON", p + `:5: no "text" field`, p + `:6: published "yesterday"`, p + ":7: invalid UTF-8", p + `:8: bad JSON: field "id" must be a string`}
+	if len(errs) != len(want) {
+		t.Fatalf("errors %q, want %d", errs, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(errs[i], w) {
+			t.Errorf("error %d = %q, want prefix %q", i, errs[i], w)
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	long := append([]byte(`{"id":"big","text":"`), bytes.Repeat([]byte("a"), 3000)...)
+	long = append(long, []byte("\"}\n"+goodLine+"\n")...)
+	var many []byte
+	for i := range 400 {
+		many = append(many, strings.Replace(goodLine, "The dam held.", strings.Repeat("Sluice gate number "+string(rune('A'+i%26))+" opened. ", i%7+1), 1)...)
+		many = append(many, '\n')
+	}
+	full := gz(t, many)
+	tests := []struct {
+		name     string
+		data     []byte
+		articles int
+		err      string
+	}{
+		{"empty.jsonl", nil, 0, "empty.jsonl: empty file"},
+		{"empty.txt", nil, 0, "empty.txt: empty file"},
+		{"binary.jsonl", []byte("\x00\x01\x02{garbage"), 0, "binary.jsonl: binary data"},
+		{"long.jsonl", long, 1, "long.jsonl:1: line longer than 1024 bytes"},
+		{"truncated.jsonl.gz", full[:len(full)/2], -1, "truncated input"},
+		{"badutf8.txt", []byte("Title\n\nGood line\nbad \xc3\x28 here"), 0, "badutf8.txt:4: invalid UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, dir, tt.name, tt.data)
+			arts, errs := readAll(t, Options{MaxRecordBytes: 1024}, "", p)
+			if tt.articles < 0 { // some, not all: what was read before the cut is kept
+				if len(arts) == 0 || len(arts) >= 400 {
+					t.Errorf("got %d articles from a half gzip stream of 400", len(arts))
+				}
+			} else if len(arts) != tt.articles {
+				t.Errorf("got %d articles, want %d", len(arts), tt.articles)
+			}
+			if len(errs) != 1 || !strings.Contains(errs[0], tt.err) {
+				t.Errorf("errors %q, want one containing %q", errs, tt.err)
+			}
+		})
+	}
+}
+
+func TestTextAndDirectory(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "b/two.txt", []byte("Second title\n\nBody two.\n"))
+	write(t, dir, "a/one.txt.gz", gz(t, []byte("First title\n\nPara one.\n\nPara two.\n")))
+	write(t, dir, "a/notes.md", []byte("ignored"))
+	arts, errs := readAll(t, Options{}, "", dir)
+	if len(errs) != 0 || len(arts) != 2 {
+		t.Fatalf("articles %d, errors %q", len(arts), errs)
+	}
+	if arts[0].ID != filepath.Join(dir, "a/one.txt.gz") || arts[0].Title != "First title" || arts[0].Body != "Para one.\n\nPara two." {
+		t.Errorf("first = %+v", arts[0])
+	}
+	if arts[1].Title != "Second title" || arts[1].Body != "Body two." {
+		t.Errorf("second = %+v", arts[1])
+	}
+}
+
+func TestStdinSniffing(t *testing.T) {
+	arts, errs := readAll(t, Options{}, "\n"+goodLine+"\n", "-")
+	if len(errs) != 0 || len(arts) != 1 || arts[0].ID != "k1" {
+		t.Errorf("JSON on stdin: %+v %q", arts, errs)
+	}
+	arts, _ = readAll(t, Options{}, "A headline\n\nA body.", "-")
+	if len(arts) != 1 || arts[0].ID != "-" || arts[0].Title != "A headline" {
+		t.Errorf("text on stdin: %+v", arts)
+	}
+}
+
+func TestMissingPathIsABadRecord(t *testing.T) {
+	_, errs := readAll(t, Options{}, "", filepath.Join(t.TempDir(), "nope.jsonl"))
+	if len(errs) != 1 || !strings.Contains(errs[0], "no such file") {
+		t.Errorf("errors %q", errs)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(goodLine))
+	f.Add([]byte("Title\n\nBody."))
+	f.Add(gz(&testing.T{}, []byte(goodLine)))
+	f.Add([]byte{0x1f, 0x8b, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := Read(context.Background(), []string{"-"}, bytes.NewReader(data), Options{MaxRecordBytes: 4096},
+			func(a unspun.Article) error {
+				if a.ID == "" {
+					t.Fatal("article without id")
+				}
+				return nil
+			}, func(*Error) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
