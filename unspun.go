@@ -50,7 +50,16 @@ type Edit struct {
 	Op   EditOp
 	From string // the source's words ("" for an insertion)
 	To   string // the copy's words ("" for a deletion)
+	Kind string // why a substitution still counted as a match: an EditKind, or "" when it did not
 }
+
+// Kinds of substitution the verifier counts as equal words.
+const (
+	KindAlias      = "alias"      // a known alias: Russia → Russian Federation
+	KindLearned    = "learned"    // a swap learned from earlier copies: the spin lexicon
+	KindInflection = "inflection" // report → reported
+	KindTypo       = "typo"       // one letter dropped, added, changed or swapped
+)
 
 // Source is one verified origin of a sentence: the span of a stored article
 // that the sentence was copied from, and how it was changed.

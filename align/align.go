@@ -158,7 +158,7 @@ func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcB
 			su := &srcUnits[j-1]
 			var diag float32
 			var dop op
-			switch kind := a.compare(cu, su); kind {
+			switch kind, _ := a.compare(cu, su); kind {
 			case opMatch:
 				diag, dop = score[prev+j-1]+float32(cu.Weight), opMatch
 			case opEquiv:
@@ -264,7 +264,7 @@ func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit
 	runStart, runI, runJ := -1, 0, 0 // the current run of edits: its first op and units
 	flush := func(end int) {
 		if runStart >= 0 {
-			r.Edits = appendRunEdits(r.Edits, ops[runStart:end], copyUnits, copyBody, src, srcBody, runI, runJ)
+			r.Edits = a.appendRunEdits(r.Edits, ops[runStart:end], copyUnits, copyBody, src, srcBody, runI, runJ)
 			runStart = -1
 		}
 	}
@@ -311,7 +311,7 @@ func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit
 // appendRunEdits turns a run of non-identical ops into edits. A run of
 // one-to-one replacements gives one substitution per word, as a synonym
 // dictionary works word by word; any other run is one edit of its words.
-func appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string, i, j int) []unspun.Edit {
+func (a *Aligner) appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string, i, j int) []unspun.Edit {
 	oneToOne := true
 	for _, o := range run {
 		if o == opIns || o == opDel {
@@ -321,8 +321,9 @@ func appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody st
 	if oneToOne {
 		for k := range run {
 			from, to := src[j+k], copyUnits[i+k]
+			_, kind := a.compare(&to, &from)
 			edits = append(edits, unspun.Edit{Op: unspun.Substitute,
-				From: srcBody[from.Start:from.End], To: copyBody[to.Start:to.End]})
+				From: srcBody[from.Start:from.End], To: copyBody[to.Start:to.End], Kind: kind})
 		}
 		return edits
 	}
@@ -353,24 +354,23 @@ func appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody st
 	return append(edits, e)
 }
 
-// compare classifies a pair of units.
-func (a *Aligner) compare(c, s *Unit) op {
-	if c.Norm == s.Norm {
-		return opMatch
+// compare classifies a pair of units and, for an equivalence, says why.
+func (a *Aligner) compare(c, s *Unit) (op, string) {
+	switch {
+	case c.Norm == s.Norm:
+		return opMatch, ""
+	case c.Key == s.Key:
+		return opEquiv, unspun.KindAlias
+	case c.Number || s.Number:
+		return opSub, "" // a changed number is a changed fact, never a typo
+	case a.Lexicon != nil && a.Lexicon.Known(s.Norm, c.Norm):
+		return opEquiv, unspun.KindLearned
+	case sameStem(c.Norm, s.Norm):
+		return opEquiv, unspun.KindInflection
+	case isTypo(c.Norm, s.Norm):
+		return opEquiv, unspun.KindTypo
 	}
-	if c.Key == s.Key {
-		return opEquiv
-	}
-	if c.Number || s.Number {
-		return opSub // a changed number is a changed fact, never a typo
-	}
-	if a.Lexicon != nil && a.Lexicon.Known(s.Norm, c.Norm) {
-		return opEquiv
-	}
-	if sameStem(c.Norm, s.Norm) || isTypo(c.Norm, s.Norm) {
-		return opEquiv
-	}
-	return opSub
+	return opSub, ""
 }
 
 // sameStem reports whether two words differ only by a common English

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/reader"
+	"github.com/unspun/unspun/store/pebble"
+)
+
+// Exit statuses (README, "Exit status").
+const (
+	exitOK      = 0
+	exitSkipped = 1 // some input records were bad and skipped
+	exitUsage   = 2
+	exitFailed  = 3 // the command could not do its work (index, I/O)
+)
+
+// app is one invocation: its streams and environment.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, a *app, args []string) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "trace the bundled demo farm pages against the bundled demo corpus", runDemo},
+		{"add", "add articles to the index", runAdd},
+		{"trace", "trace articles back to their sources in the index", runTrace},
+		{"extract", "print articles as unspun reads them (JSON Lines)", runExtract},
+		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
+	}
+}
+
+const usage = `unspun traces news articles back to the reporting they were built from.
+
+Usage: unspun COMMAND [flags] [PATH...]
+
+Commands:
+%s
+Run 'unspun COMMAND --help' for a command's flags. PATH is a file, a
+directory (read recursively) or - for standard input.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return a.main(ctx, args)
+}
+
+func (a *app) main(ctx context.Context, args []string) int {
+	var list strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&list, "  %-8s %s\n", c.name, c.summary)
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(a.stdout, usage, list.String())
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(ctx, a, args[1:])
+		}
+	}
+	fmt.Fprintf(a.stderr, "unspun: unknown command %q\n\n"+usage, args[0], list.String())
+	return exitUsage
+}
+
+// flagSet returns a FlagSet for a command that prints help to stdout on
+// --help and usage errors to stderr.
+func (a *app) flagSet(name, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), strings.TrimLeft(help, "\n"))
+		fmt.Fprintln(fs.Output(), "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, interspersed with positional arguments, and returns
+// the exit status to stop with, or -1 to go on.
+func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, int) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(a.stdout)
+				fs.Usage()
+				return nil, exitOK
+			}
+			return nil, exitUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, -1
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// defaultDB is $UNSPUN_DB, else the user's data directory.
+func (a *app) defaultDB() string {
+	if d := a.getenv("UNSPUN_DB"); d != "" {
+		return d
+	}
+	if d := a.getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "unspun")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "unspun")
+	}
+	return "unspun-index"
+}
+
+func (a *app) openDB(dir string) (*pebble.DB, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return pebble.Open(dir, pebble.Options{Logger: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+}
+
+func (a *app) fail(cmd string, err error) int {
+	fmt.Fprintf(a.stderr, "unspun %s: %v\n", cmd, err)
+	return exitFailed
+}
+
+// isTerminal reports whether w is a terminal, for progress and colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// inputs reads articles from paths, reporting bad records on stderr and
+// counting them.
+type inputs struct {
+	a       *app
+	opts    reader.Options
+	read    int
+	skipped int
+}
+
+func (in *inputs) each(ctx context.Context, paths []string, emit func(unspun.Article) error) error {
+	return reader.Read(ctx, paths, in.a.stdin, in.opts, func(art unspun.Article) error {
+		in.read++
+		return emit(art)
+	}, func(e *reader.Error) {
+		in.skipped++
+		fmt.Fprintln(in.a.stderr, e.Error())
+	})
+}
+
+// status is the exit status for a finished read.
+func (in *inputs) status() int {
+	if in.skipped > 0 {
+		return exitSkipped
+	}
+	return exitOK
+}
+
+// formatFlag validates a --format value.
+func formatFlag(cmd, format string, allowed ...string) error {
+	for _, f := range allowed {
+		if f == format {
+			return nil
+		}
+	}
+	return fmt.Errorf("unspun %s: --format must be one of %s, not %q", cmd, strings.Join(allowed, ", "), format)
+}

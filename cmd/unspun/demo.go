@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/unspun/unspun/demo"
+)
+
+const demoHelp = `
+Usage: unspun demo [--format text|json]
+
+Indexes the bundled demo corpus (an invented story covered by invented
+outlets) into a temporary index and traces the bundled farm pages against
+it. Nothing is written outside the temporary directory.
+`
+
+func runDemo(ctx context.Context, a *app, args []string) int {
+	fs := a.flagSet("demo", demoHelp)
+	format := fs.String("format", "text", "output format: text or json")
+	if _, code := a.parse(fs, args); code >= 0 {
+		return code
+	}
+	if err := formatFlag("demo", *format, "text", "json"); err != nil {
+		fmt.Fprintln(a.stderr, err)
+		return exitUsage
+	}
+	dir, err := os.MkdirTemp("", "unspun-demo-")
+	if err != nil {
+		return a.fail("demo", err)
+	}
+	defer os.RemoveAll(dir)
+	corpus, err := demo.Write(dir)
+	if err != nil {
+		return a.fail("demo", err)
+	}
+	db := dir + "/index"
+	quiet := *a
+	quiet.stderr = discard{}
+	if code := runAdd(ctx, &quiet, []string{"--db", db, corpus.Corpus}); code != exitOK {
+		return a.fail("demo", fmt.Errorf("indexing the demo corpus failed (status %d)", code))
+	}
+	if *format == "text" {
+		fmt.Fprintf(a.stdout, "Indexed %d demo articles; tracing %d farm pages.\n\n", corpus.Articles, corpus.Pages)
+	}
+	return runTrace(ctx, &quiet, []string{"--db", db, "--format", *format, corpus.Farm})
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

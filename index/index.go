@@ -1,0 +1,220 @@
+// Package index turns articles into the terms unspun stores, and looks up
+// the stored sentences that may be the source of a new one. It has two
+// candidate channels, both per sentence:
+//
+//   - anchors: every word that is not a stopword, after alias folding
+//     ("USA" and "U.S." index as one term). Names, numbers and rare words
+//     survive a spinner's synonym dictionary, and an IDF-weighted vote over
+//     them finds sources whose every word trigram was replaced.
+//   - near-verbatim: one-permutation MinHash over word trigrams with LSH
+//     bands, which finds copies whose words are mostly common.
+//
+// Candidates are only that: the align package verifies them.
+package index
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/fingerprint"
+	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/text"
+)
+
+// MinHash and LSH parameters of the near-verbatim channel. They are part of
+// the index format: changing them needs a rebuild.
+const (
+	shingleWords = 3
+	sketchBins   = 8
+	bandRows     = 2 // 4 bands: a trigram Jaccard of 0.5 is found with p 0.68, 0.8 with p 0.98
+)
+
+// Analysis is an article cut into sentences and alias-folded units.
+type Analysis struct {
+	Sentences []unspun.Span
+	Units     [][]align.Unit // per sentence
+}
+
+// Analyze splits body into sentences and units.
+func Analyze(body string, aliases *align.Aliases) Analysis {
+	spans := text.Sentences(body)
+	an := Analysis{Sentences: spans, Units: make([][]align.Unit, len(spans))}
+	var toks []text.Token
+	for i, sp := range spans {
+		toks = text.AppendTokens(toks[:0], body[sp.Start:sp.End], sp.Start)
+		an.Units[i] = align.Units(nil, toks, aliases)
+	}
+	return an
+}
+
+// maxSentences is the most sentences of one article that are indexed:
+// store.Hit numbers sentences with 16 bits.
+const maxSentences = math.MaxUint16
+
+// anchorTerm and bandTerm keep the two channels' keys apart.
+func anchorTerm(key string) uint64 { return fingerprint.Hash("w\x00" + key) }
+
+func bandTerm(h uint64) uint64 { return fingerprint.Mix(h ^ 0x6c62272e07bb0142) }
+
+// sentenceTerms appends the distinct terms of one sentence.
+func sentenceTerms(dst []uint64, units []align.Unit, scratch *[]uint64) []uint64 {
+	start := len(dst)
+	for _, u := range units {
+		if !u.Stopword {
+			dst = append(dst, anchorTerm(u.Key))
+		}
+	}
+	words := (*scratch)[:0]
+	for _, u := range units {
+		words = append(words, fingerprint.Hash(u.Key))
+	}
+	if len(words) >= 2 {
+		var sig [sketchBins]uint64
+		sh := fingerprint.Shingles(nil, words, shingleWords)
+		fingerprint.OPH(sig[:], sh)
+		for _, b := range fingerprint.Bands(nil, sig[:], bandRows) {
+			dst = append(dst, bandTerm(b))
+		}
+	}
+	*scratch = words
+	terms := dst[start:]
+	sort.Slice(terms, func(i, j int) bool { return terms[i] < terms[j] })
+	out := start
+	for i, t := range terms {
+		if i == 0 || t != terms[i-1] {
+			dst[out] = t
+			out++
+		}
+	}
+	return dst[:out]
+}
+
+// Doc prepares an article for storing.
+func Doc(a unspun.Article, aliases *align.Aliases) store.Doc {
+	an := Analyze(a.Body, aliases)
+	d := store.Doc{Article: a, Sentences: len(an.Sentences)}
+	var terms, scratch []uint64
+	for i, units := range an.Units {
+		if i >= maxSentences {
+			break
+		}
+		terms = sentenceTerms(terms[:0], units, &scratch)
+		for _, t := range terms {
+			d.Terms = append(d.Terms, store.Term{Key: t, Sentence: uint16(i)})
+		}
+	}
+	return d
+}
+
+// Postings is what candidate lookup needs of a store.
+type Postings interface {
+	Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error)
+}
+
+// Candidate is a stored sentence that may be a source, with its vote.
+type Candidate struct {
+	store.Hit
+	Score float64
+}
+
+// Lookup finds candidate sources for each sentence of an analysis.
+type Lookup struct {
+	Store     Postings
+	Sentences int64 // stored sentences, for IDF
+	// MaxDF skips anchor terms in more sentences than this: they cost time
+	// and carry little evidence. 0 means max(2000, Sentences/200).
+	MaxDF int
+	// PerSentence is how many candidates to keep per sentence.
+	PerSentence int
+	// MinShare drops candidates whose vote is under this share of the
+	// sentence's total anchor weight, unless the near-verbatim channel
+	// found them too.
+	MinShare float64
+
+	cache map[uint64]postingList
+}
+
+type postingList struct {
+	hits []store.Hit
+	df   int
+}
+
+// bandVote is the vote of one shared LSH band: strong, as a band only
+// matches when its trigram sketch rows agree.
+const bandVote = 4.0
+
+// Candidates returns up to PerSentence candidates for every sentence of an,
+// best first.
+func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, error) {
+	if l.cache == nil {
+		l.cache = make(map[uint64]postingList)
+	}
+	clear(l.cache)
+	maxDF := l.MaxDF
+	if maxDF == 0 {
+		maxDF = max(2000, int(l.Sentences/200))
+	}
+	n := float64(max(l.Sentences, 1))
+	out := make([][]Candidate, len(an.Units))
+	votes := make(map[store.Hit]float64)
+	var terms, scratch []uint64
+	for i, units := range an.Units {
+		clear(votes)
+		var total float64
+		anchors := map[uint64]bool{}
+		for _, u := range units {
+			if !u.Stopword {
+				anchors[anchorTerm(u.Key)] = true
+			}
+		}
+		terms = sentenceTerms(terms[:0], units, &scratch)
+		for _, t := range terms {
+			pl, ok := l.cache[t]
+			if !ok {
+				hits, df, err := l.Store.Postings(ctx, t, maxDF, nil)
+				if err != nil {
+					return nil, err
+				}
+				pl = postingList{hits, df}
+				l.cache[t] = pl
+			}
+			if pl.df == 0 {
+				if anchors[t] {
+					total += math.Log(1 + n) // a word never seen still counts in the total
+				}
+				continue
+			}
+			w := bandVote
+			if anchors[t] {
+				w = math.Log(1 + n/float64(pl.df))
+				total += w
+			}
+			for _, h := range pl.hits {
+				votes[h] += w
+			}
+		}
+		var cands []Candidate
+		for h, v := range votes {
+			if v >= l.MinShare*total || v >= bandVote {
+				cands = append(cands, Candidate{h, v})
+			}
+		}
+		sort.Slice(cands, func(a, b int) bool {
+			if cands[a].Score != cands[b].Score {
+				return cands[a].Score > cands[b].Score
+			}
+			if cands[a].Doc != cands[b].Doc {
+				return cands[a].Doc < cands[b].Doc
+			}
+			return cands[a].Sentence < cands[b].Sentence
+		})
+		if len(cands) > l.PerSentence {
+			cands = cands[:l.PerSentence]
+		}
+		out[i] = cands
+	}
+	return out, nil
+}

@@ -1,0 +1,159 @@
+// Package report renders traces for people (text, HTML) and for programs
+// (JSON Lines, the contract documented in docs/json.md). Renderers only
+// format: every figure comes from the trace.
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	unspun "github.com/unspun/unspun"
+)
+
+// The JSON shapes of the contract (docs/json.md). Field order is the order
+// of the documentation.
+
+// ArticleJSON is an article's metadata.
+type ArticleJSON struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Site      string  `json:"site"`
+	Title     string  `json:"title"`
+	Published *string `json:"published"` // null when unknown
+}
+
+// EditJSON is one edit of a source.
+type EditJSON struct {
+	Op   unspun.EditOp `json:"op"`
+	From string        `json:"from"`
+	To   string        `json:"to"`
+	Kind string        `json:"kind,omitempty"`
+}
+
+// SourceJSON is one verified source of a sentence.
+type SourceJSON struct {
+	ID         string     `json:"id"`
+	URL        string     `json:"url"`
+	Site       string     `json:"site"`
+	Title      string     `json:"title"`
+	Published  *string    `json:"published"`
+	Start      int        `json:"start"`
+	End        int        `json:"end"`
+	Text       string     `json:"text"`
+	Similarity float64    `json:"similarity"`
+	Earliest   bool       `json:"earliest"`
+	Edits      []EditJSON `json:"edits"`
+}
+
+// SentenceJSON is one traced sentence.
+type SentenceJSON struct {
+	Index   int          `json:"index"`
+	Start   int          `json:"start"`
+	End     int          `json:"end"`
+	Text    string       `json:"text"`
+	Sources []SourceJSON `json:"sources"`
+}
+
+// SpeakerJSON is a quote's speaker.
+type SpeakerJSON struct {
+	Name  string `json:"name"`
+	Start *int   `json:"start"`
+	End   *int   `json:"end"`
+}
+
+// QuoteJSON is one quote.
+type QuoteJSON struct {
+	Start         int          `json:"start"`
+	End           int          `json:"end"`
+	Text          string       `json:"text"`
+	Speaker       *SpeakerJSON `json:"speaker"`
+	Cue           string       `json:"cue"`
+	RecoveredFrom *string      `json:"recovered_from"`
+}
+
+// SummaryJSON is a trace's summary.
+type SummaryJSON struct {
+	Sentences       int     `json:"sentences"`
+	CopiedSentences int     `json:"copied_sentences"`
+	CopiedFraction  float64 `json:"copied_fraction"`
+	Sources         int     `json:"sources"`
+	SpinEdits       int     `json:"spin_edits"`
+	OrphanQuotes    int     `json:"orphan_quotes"`
+	RecoveredQuotes int     `json:"recovered_quotes"`
+	Originality     float64 `json:"originality"`
+}
+
+// TraceJSON is one line of `unspun trace --format json`.
+type TraceJSON struct {
+	Article   ArticleJSON    `json:"article"`
+	Sentences []SentenceJSON `json:"sentences"`
+	Quotes    []QuoteJSON    `json:"quotes"`
+	Summary   SummaryJSON    `json:"summary"`
+}
+
+func date(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.Format(time.RFC3339)
+	return &s
+}
+
+// Article converts an article's metadata.
+func Article(a unspun.Article) ArticleJSON {
+	return ArticleJSON{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Published: date(a.Published)}
+}
+
+func round(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// Quotes converts quotes to their JSON shape.
+func Quotes(qs []unspun.Quote) []QuoteJSON {
+	out := make([]QuoteJSON, 0, len(qs))
+	for _, q := range qs {
+		j := QuoteJSON{Start: q.Span.Start, End: q.Span.End, Text: q.Text, Cue: q.Cue}
+		if sp := q.Speaker; sp != nil {
+			j.Speaker = &SpeakerJSON{Name: sp.Name}
+			if sp.Mention != nil {
+				s, e := sp.Mention.Start, sp.Mention.End
+				j.Speaker.Start, j.Speaker.End = &s, &e
+			}
+			if sp.RecoveredFrom != "" {
+				r := sp.RecoveredFrom
+				j.RecoveredFrom = &r
+			}
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// Trace converts a trace to its JSON shape.
+func Trace(tr unspun.Trace) TraceJSON {
+	out := TraceJSON{Article: Article(tr.Article), Sentences: make([]SentenceJSON, 0, len(tr.Sentences)), Quotes: Quotes(tr.Quotes)}
+	for _, st := range tr.Sentences {
+		sj := SentenceJSON{Index: st.Index, Start: st.Span.Start, End: st.Span.End, Text: st.Text, Sources: make([]SourceJSON, 0, len(st.Sources))}
+		for _, s := range st.Sources {
+			src := SourceJSON{ID: s.Article.ID, URL: s.Article.URL, Site: s.Article.Site, Title: s.Article.Title,
+				Published: date(s.Article.Published), Start: s.Span.Start, End: s.Span.End, Text: s.Text,
+				Similarity: round(s.Similarity), Earliest: s.Earliest, Edits: make([]EditJSON, 0, len(s.Edits))}
+			for _, e := range s.Edits {
+				src.Edits = append(src.Edits, EditJSON{Op: e.Op, From: e.From, To: e.To, Kind: e.Kind})
+			}
+			sj.Sources = append(sj.Sources, src)
+		}
+		out.Sentences = append(out.Sentences, sj)
+	}
+	s := tr.Summary
+	out.Summary = SummaryJSON{Sentences: s.Sentences, CopiedSentences: s.CopiedSentences, CopiedFraction: round(s.CopiedFraction),
+		Sources: s.Sources, SpinEdits: s.SpinEdits, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, Originality: round(s.Originality)}
+	return out
+}
+
+// WriteJSON writes v as one line of JSON. HTML characters are not escaped:
+// the output is JSON Lines for programs, and the HTML report escapes its own.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

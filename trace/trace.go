@@ -1,0 +1,223 @@
+// Package trace finds where each sentence of an article came from: it asks
+// the index for candidate source sentences, verifies each with the aligner,
+// names the earliest verified source as the origin, learns the copier's
+// word swaps into the spin lexicon, and sums it all up.
+package trace
+
+import (
+	"context"
+	"errors"
+	"sort"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/store"
+)
+
+// Options tune tracing. The zero value is not useful; start from
+// DefaultOptions.
+type Options struct {
+	Candidates   int     // candidate sentences verified per sentence
+	MinShare     float64 // see index.Lookup.MinShare
+	Window       int     // source sentences on each side of a candidate the aligner may use
+	KeepWithin   float64 // keep sources whose similarity is within this of the best
+	Learn        bool    // learn substitutions of verified copies into the lexicon
+	LearnMinSim  float64 // …from pairs at least this similar
+	LexiconCount int64   // a learned swap counts as equal after this many sightings
+	CacheDocs    int     // analysed source articles kept in memory
+}
+
+// DefaultOptions are the settings measured on the development set (README).
+var DefaultOptions = Options{Candidates: 6, MinShare: 0.2, Window: 1, KeepWithin: 0.25,
+	Learn: true, LearnMinSim: 0.6, LexiconCount: 3, CacheDocs: 4096}
+
+// Tracer traces articles against a store. It is not safe for concurrent
+// use; make one per goroutine (they may share the store and the lexicon).
+type Tracer struct {
+	store   store.Store
+	opts    Options
+	aligner *align.Aligner
+	lexicon *Lexicon
+	lookup  index.Lookup
+	docs    map[uint32]*sourceDoc
+}
+
+type sourceDoc struct {
+	article  unspun.Article
+	analysis index.Analysis
+}
+
+// New returns a Tracer over s that shares lex (which may be loaded with
+// LoadLexicon) with other tracers.
+func New(ctx context.Context, s store.Store, lex *Lexicon, opts Options) (*Tracer, error) {
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if lex == nil {
+		lex = NewLexicon(opts.LexiconCount)
+	}
+	a := align.New(lex)
+	return &Tracer{
+		store: s, opts: opts, aligner: a, lexicon: lex,
+		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MinShare: opts.MinShare},
+		docs:   make(map[uint32]*sourceDoc),
+	}, nil
+}
+
+// Trace returns the provenance of article a. An article never counts as its
+// own source: stored articles with the same ID or URL are passed over.
+func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, error) {
+	an := index.Analyze(a.Body, t.aligner.Aliases)
+	cands, err := t.lookup.Candidates(ctx, an)
+	if err != nil {
+		return unspun.Trace{}, err
+	}
+	tr := unspun.Trace{Article: a, Sentences: make([]unspun.SentenceTrace, len(an.Sentences))}
+	var window []align.Unit
+	var bounds []int
+	for i, sp := range an.Sentences {
+		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
+		best := map[uint32]unspun.Source{} // best verified alignment per source article
+		for _, c := range cands[i] {
+			src, err := t.doc(ctx, c.Doc)
+			if errors.Is(err, unspun.ErrNotFound) {
+				continue // replaced since it was indexed
+			}
+			if err != nil {
+				return unspun.Trace{}, err
+			}
+			if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL {
+				continue
+			}
+			window, bounds = t.window(window[:0], bounds[:0], src.analysis, int(c.Sentence))
+			r := t.aligner.Align(an.Units[i], a.Body, window, src.article.Body, bounds)
+			if !r.Accepted {
+				continue
+			}
+			if prev, ok := best[c.Doc]; ok && prev.Similarity >= r.Similarity {
+				continue
+			}
+			meta := src.article
+			meta.Body = ""
+			best[c.Doc] = unspun.Source{Article: meta, Span: r.Source,
+				Text: src.article.Body[r.Source.Start:r.Source.End], Similarity: r.Similarity, Edits: r.Edits}
+		}
+		st.Sources = t.rank(best)
+		if t.opts.Learn && len(st.Sources) > 0 && st.Sources[0].Similarity >= t.opts.LearnMinSim {
+			for _, e := range st.Sources[0].Edits {
+				if e.Op == unspun.Substitute && (e.Kind == "" || e.Kind == unspun.KindLearned) {
+					t.lexicon.Learn(a.Site, e.From, e.To)
+				}
+			}
+		}
+		tr.Sentences[i] = st
+	}
+	tr.Summary = Summarize(tr)
+	return tr, nil
+}
+
+// window gathers the units of the source sentences around sentence c.
+func (t *Tracer) window(units []align.Unit, bounds []int, an index.Analysis, c int) ([]align.Unit, []int) {
+	lo, hi := max(0, c-t.opts.Window), min(len(an.Units)-1, c+t.opts.Window)
+	for s := lo; s <= hi; s++ {
+		bounds = append(bounds, len(units))
+		units = append(units, an.Units[s]...)
+	}
+	return units, append(bounds, len(units))
+}
+
+// rank orders verified sources best first, keeps those close to the best,
+// and marks the earliest published as the origin (unknown dates rank after
+// known ones; ties go to the more similar).
+func (t *Tracer) rank(best map[uint32]unspun.Source) []unspun.Source {
+	out := make([]unspun.Source, 0, len(best))
+	for _, s := range best {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Similarity != out[j].Similarity {
+			return out[i].Similarity > out[j].Similarity
+		}
+		return out[i].Article.ID < out[j].Article.ID
+	})
+	if len(out) == 0 {
+		return out
+	}
+	keep := 1
+	for keep < len(out) && out[keep].Similarity >= out[0].Similarity-t.opts.KeepWithin {
+		keep++
+	}
+	out = out[:keep]
+	origin := 0
+	for i := 1; i < len(out); i++ {
+		if earlier(out[i].Article, out[origin].Article) {
+			origin = i
+		}
+	}
+	out[origin].Earliest = true
+	return out
+}
+
+// earlier reports whether a was published before b; an unknown date is
+// later than any known one.
+func earlier(a, b unspun.Article) bool {
+	switch {
+	case a.Published.IsZero():
+		return false
+	case b.Published.IsZero():
+		return true
+	}
+	return a.Published.Before(b.Published)
+}
+
+func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
+	if d, ok := t.docs[num]; ok {
+		return d, nil
+	}
+	a, err := t.store.Doc(ctx, num)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.docs) >= t.opts.CacheDocs {
+		clear(t.docs) // simple and bounded; sources of one farm cluster together in time
+	}
+	d := &sourceDoc{article: a, analysis: index.Analyze(a.Body, t.aligner.Aliases)}
+	t.docs[num] = d
+	return d, nil
+}
+
+// Summarize computes the summary of a trace from its sentences and quotes.
+func Summarize(tr unspun.Trace) unspun.Summary {
+	s := unspun.Summary{Sentences: len(tr.Sentences)}
+	sources := map[string]bool{}
+	for _, st := range tr.Sentences {
+		if len(st.Sources) == 0 {
+			continue
+		}
+		s.CopiedSentences++
+		for _, src := range st.Sources {
+			sources[src.Article.ID] = true
+		}
+		for _, e := range st.Sources[0].Edits {
+			if e.Op == unspun.Substitute {
+				s.SpinEdits++
+			}
+		}
+	}
+	s.Sources = len(sources)
+	if s.Sentences > 0 {
+		s.CopiedFraction = float64(s.CopiedSentences) / float64(s.Sentences)
+	}
+	s.Originality = 1 - s.CopiedFraction
+	for _, q := range tr.Quotes {
+		switch {
+		case q.Speaker == nil:
+			s.OrphanQuotes++
+		case q.Speaker.RecoveredFrom != "":
+			s.RecoveredQuotes++
+		}
+	}
+	return s
+}
