@@ -82,7 +82,7 @@ type Options struct {
 }
 
 // DefaultOptions are the settings measured on the development set (README).
-var DefaultOptions = Options{MinSimilarity: 0.5, MinAnchors: 2, MaxExtend: 8}
+var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8}
 
 // Result is the alignment of a copy's sentence to a source.
 type Result struct {
