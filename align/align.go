@@ -79,10 +79,16 @@ type Options struct {
 	MinSimilarity float64 // accept a pair at or above this similarity
 	MinAnchors    int     // …that shares at least this many non-stopword units
 	MaxExtend     int     // unaligned units at a source sentence's edge still counted as edits
+
+	// A copy's sentence that contains whole source sentences (a merge, an
+	// added clause) is accepted when its aligned part alone is this similar
+	// and shares this many non-stopword units.
+	ContainMinSimilarity float64
+	ContainMinAnchors    int
 }
 
 // DefaultOptions are the settings measured on the development set (README).
-var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8}
+var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8, ContainMinSimilarity: 0.8, ContainMinAnchors: 4}
 
 // Result is the alignment of a copy's sentence to a source.
 type Result struct {
@@ -92,6 +98,7 @@ type Result struct {
 	Anchors    int         // non-stopword units matched
 	Edits      []unspun.Edit
 	Accepted   bool
+	Contained  bool // accepted by containment: Copy covers only part of the sentence
 }
 
 type op byte
@@ -221,7 +228,33 @@ func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcB
 	}
 	full = appendEdge(full, n-bi, sEnd-bj)
 	a.ops = ops
-	return a.finish(full, copyUnits, copyBody, srcUnits[sStart:sEnd], srcBody)
+	r := a.finish(full, copyUnits, copyBody, srcUnits[sStart:sEnd], srcBody)
+	if r.Accepted || !isBound(srcBounds, sStart) || !isBound(srcBounds, sEnd) {
+		return r
+	}
+	// Containment: the copy's sentence holds whole source sentences and
+	// more (two sentences merged, a clause added). Judge the aligned part.
+	local := make([]op, 0, len(ops)+(sj0-sStart)+(sEnd-bj))
+	local = appendEdge(local, 0, sj0-sStart)
+	for k := len(ops) - 1; k >= 0; k-- {
+		local = append(local, ops[k])
+	}
+	local = appendEdge(local, 0, sEnd-bj)
+	c := a.finish(local, copyUnits[qi0:bi], copyBody, srcUnits[sStart:sEnd], srcBody)
+	if c.Similarity >= a.Options.ContainMinSimilarity && c.Anchors >= a.Options.ContainMinAnchors {
+		c.Accepted, c.Contained = true, true
+		return c
+	}
+	return r
+}
+
+func isBound(bounds []int, i int) bool {
+	for _, b := range bounds {
+		if b == i {
+			return true
+		}
+	}
+	return false
 }
 
 // appendEdge appends ops for unaligned edges: pairs as substitutions, the

@@ -143,3 +143,21 @@ func BenchmarkAlign(b *testing.B) {
 		a.Align(cu, cp, su, src, bounds)
 	}
 }
+
+func TestContainment(t *testing.T) {
+	a := New(nil)
+	src := "Forty trucks carried drinking water, blankets and 12 tonnes of animal feed to Brenno."
+	copy := "Forty trucks carried drinking water, blankets and 12 tonnes of animal feed to Brenno, while Keldmark Copper halted ore shipments through Lisk harbour pending embankment repairs, regional bus operators suspended mountain routes, and ski resorts near Ostrava Nova cancelled weekend competitions."
+	r := alignSentences(a, copy, src)
+	if !r.Accepted || !r.Contained {
+		t.Fatalf("accepted=%v contained=%v similarity %.2f: a merged sentence should verify by containment", r.Accepted, r.Contained, r.Similarity)
+	}
+	if got := copy[r.Copy.Start:r.Copy.End]; got != "Forty trucks carried drinking water, blankets and 12 tonnes of animal feed to Brenno" {
+		t.Errorf("aligned part of the copy = %q", got)
+	}
+	// A short shared phrase is not containment.
+	r = alignSentences(a, "Officials said the animal feed to Brenno was late again this week and nobody knew why.", src)
+	if r.Accepted {
+		t.Errorf("a shared phrase was accepted (similarity %.2f, contained %v)", r.Similarity, r.Contained)
+	}
+}

@@ -140,6 +140,9 @@ func (t *Tracer) rank(best map[uint32]unspun.Source) []unspun.Source {
 		if out[i].Similarity != out[j].Similarity {
 			return out[i].Similarity > out[j].Similarity
 		}
+		if earlier(out[i].Article, out[j].Article) != earlier(out[j].Article, out[i].Article) {
+			return earlier(out[i].Article, out[j].Article)
+		}
 		return out[i].Article.ID < out[j].Article.ID
 	})
 	if len(out) == 0 {
