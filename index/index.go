@@ -54,34 +54,62 @@ func Analyze(body string, aliases *align.Aliases) Analysis {
 // store.Hit numbers sentences with 16 bits.
 const maxSentences = math.MaxUint16
 
-// anchorTerm and bandTerm keep the two channels' keys apart.
+// anchorTerm is the key of an anchor word.
 func anchorTerm(key string) uint64 { return fingerprint.Hash("w\x00" + key) }
 
-func bandTerm(h uint64) uint64 { return fingerprint.Mix(h ^ 0x6c62272e07bb0142) }
+// bandBuckets is how many keys the LSH band values are folded into. A key
+// of its own for every band value would cost Pebble about 25 bytes a value
+// (the key is random, so nothing is shared); folded, a value costs its hit
+// (about 6 bytes) and its check tells the values of a bucket apart.
+const bandBuckets = 1 << 16
+
+// bandTerm maps a band value to its bucket key and check.
+func bandTerm(h uint64) (key uint64, check uint16) {
+	bucket := h % bandBuckets
+	return fingerprint.Mix(bucket ^ 0x6c62272e07bb0142), uint16(h>>48) | 1 // never 0: 0 means unchecked
+}
+
+// term is one index term of a sentence: an anchor (check 0) or a band.
+type term struct {
+	key   uint64
+	check uint16
+}
+
+// scratch holds buffers reused across sentences.
+type scratch struct {
+	words, shingles []uint64
+}
 
 // sentenceTerms appends the distinct terms of one sentence.
-func sentenceTerms(dst []uint64, units []align.Unit, scratch *[]uint64) []uint64 {
+func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 	start := len(dst)
 	for _, u := range units {
 		if !u.Stopword {
-			dst = append(dst, anchorTerm(u.Key))
+			dst = append(dst, term{key: anchorTerm(u.Key)})
 		}
 	}
-	words := (*scratch)[:0]
+	sc.words = sc.words[:0]
 	for _, u := range units {
-		words = append(words, fingerprint.Hash(u.Key))
+		sc.words = append(sc.words, fingerprint.Hash(u.Key))
 	}
-	if len(words) >= 2 {
+	if len(sc.words) >= 2 {
 		var sig [sketchBins]uint64
-		sh := fingerprint.Shingles(nil, words, shingleWords)
-		fingerprint.OPH(sig[:], sh)
-		for _, b := range fingerprint.Bands(nil, sig[:], bandRows) {
-			dst = append(dst, bandTerm(b))
+		sc.shingles = fingerprint.Shingles(sc.shingles[:0], sc.words, shingleWords)
+		fingerprint.OPH(sig[:], sc.shingles)
+		for b := 0; b+bandRows <= sketchBins; b += bandRows {
+			var band [1]uint64
+			fingerprint.Bands(band[:0], sig[b:b+bandRows], bandRows)
+			k, c := bandTerm(fingerprint.Mix(band[0] + uint64(b)))
+			dst = append(dst, term{k, c})
 		}
 	}
-	*scratch = words
 	terms := dst[start:]
-	sort.Slice(terms, func(i, j int) bool { return terms[i] < terms[j] })
+	sort.Slice(terms, func(i, j int) bool {
+		if terms[i].key != terms[j].key {
+			return terms[i].key < terms[j].key
+		}
+		return terms[i].check < terms[j].check
+	})
 	out := start
 	for i, t := range terms {
 		if i == 0 || t != terms[i-1] {
@@ -96,14 +124,15 @@ func sentenceTerms(dst []uint64, units []align.Unit, scratch *[]uint64) []uint64
 func Doc(a unspun.Article, aliases *align.Aliases) store.Doc {
 	an := Analyze(a.Body, aliases)
 	d := store.Doc{Article: a, Sentences: len(an.Sentences)}
-	var terms, scratch []uint64
+	var terms []term
+	var sc scratch
 	for i, units := range an.Units {
 		if i >= maxSentences {
 			break
 		}
-		terms = sentenceTerms(terms[:0], units, &scratch)
+		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
-			d.Terms = append(d.Terms, store.Term{Key: t, Sentence: uint16(i)})
+			d.Terms = append(d.Terms, store.Term{Key: t.key, Sentence: uint16(i), Check: t.check})
 		}
 	}
 	return d
@@ -137,6 +166,11 @@ type Lookup struct {
 	cache map[uint64]postingList
 }
 
+type sentenceRef struct {
+	doc      uint32
+	sentence uint16
+}
+
 type postingList struct {
 	hits []store.Hit
 	df   int
@@ -159,47 +193,47 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	}
 	n := float64(max(l.Sentences, 1))
 	out := make([][]Candidate, len(an.Units))
-	votes := make(map[store.Hit]float64)
-	var terms, scratch []uint64
+	votes := make(map[sentenceRef]float64)
+	var terms []term
+	var sc scratch
 	for i, units := range an.Units {
 		clear(votes)
 		var total float64
-		anchors := map[uint64]bool{}
-		for _, u := range units {
-			if !u.Stopword {
-				anchors[anchorTerm(u.Key)] = true
-			}
-		}
-		terms = sentenceTerms(terms[:0], units, &scratch)
+		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
-			pl, ok := l.cache[t]
+			anchor := t.check == 0
+			limit := maxDF
+			if !anchor {
+				limit = 0 // a band bucket is read whole: its check filters it
+			}
+			pl, ok := l.cache[t.key]
 			if !ok {
-				hits, df, err := l.Store.Postings(ctx, t, maxDF, nil)
+				hits, df, err := l.Store.Postings(ctx, t.key, limit, nil)
 				if err != nil {
 					return nil, err
 				}
 				pl = postingList{hits, df}
-				l.cache[t] = pl
+				l.cache[t.key] = pl
 			}
-			if pl.df == 0 {
-				if anchors[t] {
-					total += math.Log(1 + n) // a word never seen still counts in the total
-				}
+			if anchor && pl.df == 0 {
+				total += math.Log(1 + n) // a word never seen still counts in the total
 				continue
 			}
 			w := bandVote
-			if anchors[t] {
+			if anchor {
 				w = math.Log(1 + n/float64(pl.df))
 				total += w
 			}
 			for _, h := range pl.hits {
-				votes[h] += w
+				if h.Check == t.check {
+					votes[sentenceRef{h.Doc, h.Sentence}] += w
+				}
 			}
 		}
 		var cands []Candidate
 		for h, v := range votes {
 			if v >= l.MinShare*total || v >= bandVote {
-				cands = append(cands, Candidate{h, v})
+				cands = append(cands, Candidate{store.Hit{Doc: h.doc, Sentence: h.sentence}, v})
 			}
 		}
 		sort.Slice(cands, func(a, b int) bool {
@@ -218,3 +252,4 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	}
 	return out, nil
 }
+

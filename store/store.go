@@ -16,12 +16,17 @@ import (
 type Hit struct {
 	Doc      uint32 // the article's internal number, see Store.Doc
 	Sentence uint16 // index of the sentence in the article
+	Check    uint16 // the Term's Check, returned as stored
 }
 
 // Term is one index term of one sentence of an article being stored.
+// Check is kept with the hit and returned as given: a caller that folds many
+// hash values into one Key (a bucket) stores more bits of the hash there to
+// tell them apart. 0 when unused.
 type Term struct {
 	Key      uint64
 	Sentence uint16
+	Check    uint16
 }
 
 // Doc is an article ready to be stored, with the terms of its sentences.

@@ -46,6 +46,7 @@ func init() {
 		{"trace", "trace articles back to their sources in the index", runTrace},
 		{"extract", "print articles as unspun reads them (JSON Lines)", runExtract},
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
+		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}
 }
 

@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"runtime"
 	"sync"
+	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/report"
@@ -27,6 +31,8 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	format := fs.String("format", "text", "output format: text or json (JSON Lines, see docs/json.md)")
 	learn := fs.Bool("learn", true, "learn the word swaps of verified copies into the spin lexicon")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles traced at once")
+	stats := fs.Bool("stats", false, "print per-article latency percentiles and peak memory to stderr")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -54,19 +60,23 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		}
 		return report.WriteTrace(a.stdout, tr, style)
 	}
-	traced, err := traceAll(ctx, s, opts, func(emit func(unspun.Article) error) error {
+	var lat latencies
+	traced, err := traceAll(ctx, s, opts, *workers, &lat, func(emit func(unspun.Article) error) error {
 		return in.each(ctx, paths, emit)
 	}, write)
 	if err != nil {
 		return a.fail("trace", err)
 	}
 	fmt.Fprintf(a.stderr, "traced %d articles, skipped %d bad records\n", traced, in.skipped)
+	if *stats {
+		fmt.Fprintln(a.stderr, lat.summary())
+	}
 	return in.status()
 }
 
 // traceAll traces the articles that read produces on every core and writes
 // the traces in input order.
-func traceAll(ctx context.Context, s store.Store, opts trace.Options, read func(func(unspun.Article) error) error, write func(unspun.Trace) error) (int, error) {
+func traceAll(ctx context.Context, s store.Store, opts trace.Options, workers int, lat *latencies, read func(func(unspun.Article) error) error, write func(unspun.Trace) error) (int, error) {
 	lex, err := trace.LoadLexicon(ctx, s, opts.LexiconCount)
 	if err != nil {
 		return 0, err
@@ -82,7 +92,7 @@ func traceAll(ctx context.Context, s store.Store, opts trace.Options, read func(
 		tr  unspun.Trace
 		err error
 	}
-	workers := runtime.GOMAXPROCS(0)
+	workers = max(1, workers)
 	jobs := make(chan job, workers)
 	results := make(chan result, workers)
 	var wg sync.WaitGroup
@@ -95,7 +105,9 @@ func traceAll(ctx context.Context, s store.Store, opts trace.Options, read func(
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				start := time.Now()
 				tr, err := t.Trace(ctx, j.art)
+				lat.add(time.Since(start))
 				tr.Quotes = traceQuotes(tr)
 				tr.Summary = trace.Summarize(tr)
 				results <- result{j.seq, tr, err}
@@ -154,3 +166,43 @@ func traceAll(ctx context.Context, s store.Store, opts trace.Options, read func(
 // traceQuotes returns the quotes of a traced article. Quote extraction is
 // not built yet (issue: quotes); the contract's field is an empty list.
 func traceQuotes(unspun.Trace) []unspun.Quote { return nil }
+
+// latencies collects per-article trace times for --stats.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) summary() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.d) == 0 {
+		return "stats: no articles traced"
+	}
+	slices.Sort(l.d)
+	pct := func(p float64) float64 {
+		return float64(l.d[min(len(l.d)-1, int(p*float64(len(l.d))))].Microseconds()) / 1000
+	}
+	return fmt.Sprintf("stats: %d articles, trace ms per article: median %.2f p90 %.2f p99 %.2f max %.2f; peak RSS %s",
+		len(l.d), pct(0.5), pct(0.9), pct(0.99), pct(1), peakRSS())
+}
+
+// peakRSS reads the process's peak resident set size from /proc (Linux).
+func peakRSS() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}

@@ -12,20 +12,31 @@ import (
 )
 
 // A posting value is a sequence of chunks, one per Put that added hits to
-// the term: uvarint(hits) uvarint(bytes) then, per hit, uvarint(doc delta)
-// uvarint(sentence), the first delta from zero. Chunks are self-contained,
+// the term: uvarint(hits<<1 | checked) uvarint(bytes) then, per hit,
+// uvarint(doc delta) uvarint(sentence) and, in a checked chunk,
+// uvarint(check); the first delta is from zero. Chunks are self-contained,
 // so merging is concatenation and the count of a term is the sum of the
 // chunk headers, read without decoding the hits.
 
 func appendChunk(dst []byte, hits []store.Hit) []byte {
+	checked := uint64(0)
+	for _, h := range hits {
+		if h.Check != 0 {
+			checked = 1
+			break
+		}
+	}
 	var body []byte
 	prev := uint32(0)
 	for _, h := range hits { // hits arrive in doc order: numbers grow within a Put
 		body = binary.AppendUvarint(body, uint64(h.Doc-prev))
 		body = binary.AppendUvarint(body, uint64(h.Sentence))
+		if checked == 1 {
+			body = binary.AppendUvarint(body, uint64(h.Check))
+		}
 		prev = h.Doc
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(hits)))
+	dst = binary.AppendUvarint(dst, uint64(len(hits))<<1|checked)
 	dst = binary.AppendUvarint(dst, uint64(len(body)))
 	return append(dst, body...)
 }
@@ -43,7 +54,7 @@ func countChunks(v []byte) (int, error) {
 		if k2 <= 0 || uint64(len(v)-k-k2) < size {
 			return 0, errCorruptPostings
 		}
-		total += int(n)
+		total += int(n >> 1)
 		v = v[k+k2+int(size):]
 	}
 	return total, nil
@@ -51,12 +62,12 @@ func countChunks(v []byte) (int, error) {
 
 func decodeChunks(dst []store.Hit, v []byte) ([]store.Hit, error) {
 	for len(v) > 0 {
-		n, k := binary.Uvarint(v)
+		header, k := binary.Uvarint(v)
 		size, k2 := binary.Uvarint(v[k:])
 		body := v[k+k2 : k+k2+int(size)]
 		v = v[k+k2+int(size):]
 		doc := uint64(0)
-		for range n {
+		for range header >> 1 {
 			d, a := binary.Uvarint(body)
 			if a <= 0 {
 				return dst, errCorruptPostings
@@ -66,11 +77,20 @@ func decodeChunks(dst []store.Hit, v []byte) ([]store.Hit, error) {
 				return dst, errCorruptPostings
 			}
 			body = body[a+b:]
+			var check uint64
+			if header&1 == 1 {
+				var c int
+				check, c = binary.Uvarint(body)
+				if c <= 0 || check > 0xffff {
+					return dst, errCorruptPostings
+				}
+				body = body[c:]
+			}
 			doc += d
 			if doc > 0xffffffff {
 				return dst, errCorruptPostings
 			}
-			dst = append(dst, store.Hit{Doc: uint32(doc), Sentence: uint16(s)})
+			dst = append(dst, store.Hit{Doc: uint32(doc), Sentence: uint16(s), Check: uint16(check)})
 		}
 	}
 	return dst, nil

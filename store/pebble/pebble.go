@@ -245,7 +245,7 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		articles++
 		sentences += int64(d.Sentences)
 		for _, t := range d.Terms {
-			postings[t.Key] = append(postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence})
+			postings[t.Key] = append(postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check})
 		}
 	}
 	var buf []byte
@@ -461,4 +461,13 @@ func (l logger) Errorf(format string, args ...interface{}) {
 
 func (l logger) Fatalf(format string, args ...interface{}) {
 	panic(fmt.Sprintf("pebble: "+format, args...)) // Pebble's contract: Fatalf does not return
+}
+
+// Compact compacts the whole key space and flushes the memtable, so that
+// the directory's size reflects what is stored (for measurements).
+func (s *DB) Compact() error {
+	if err := s.db.Flush(); err != nil {
+		return err
+	}
+	return s.db.Compact(context.Background(), []byte{0}, []byte{0xff}, true)
 }

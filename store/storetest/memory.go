@@ -63,7 +63,7 @@ func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
 		m.docs[num] = memDoc{d.Article, d.Sentences}
 		m.sentences += int64(d.Sentences)
 		for _, t := range d.Terms {
-			m.postings[t.Key] = append(m.postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence})
+			m.postings[t.Key] = append(m.postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check})
 		}
 	}
 	return nil

@@ -148,6 +148,21 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("Check", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if err := s.Put(ctx, []store.Doc{doc("k", 1, store.Term{Key: 11, Sentence: 2, Check: 40000}, store.Term{Key: 11, Sentence: 3, Check: 0})}); err != nil {
+			t.Fatal(err)
+		}
+		hits, _, _ := s.Postings(ctx, 11, 0, nil)
+		checks := map[uint16]uint16{}
+		for _, h := range hits {
+			checks[h.Sentence] = h.Check
+		}
+		if len(hits) != 2 || checks[2] != 40000 || checks[3] != 0 {
+			t.Errorf("Postings(11) = %+v, want checks 40000 and 0 returned as stored", hits)
+		}
+	})
+
 	t.Run("ManyBatchesOneTerm", func(t *testing.T) {
 		s := open(t, t.TempDir())
 		for i := range 30 {

@@ -1,0 +1,193 @@
+package trace_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/reader"
+	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/store/storetest"
+	"github.com/unspun/unspun/trace"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func parseLines(t *testing.T, data []byte) []unspun.Article {
+	t.Helper()
+	var out []unspun.Article
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		a, err := reader.ParseJSON(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// demoStore indexes the demo corpus in memory.
+func demoStore(t *testing.T) store.Store {
+	t.Helper()
+	s := storetest.NewMemory()
+	var docs []store.Doc
+	for _, a := range parseLines(t, demo.Corpus()) {
+		docs = append(docs, index.Doc(a, align.DefaultAliases))
+	}
+	if err := s.Put(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestDemoGolden traces the demo farm pages and compares the text report
+// with testdata/demo.golden (go test ./trace -update rewrites it).
+func TestDemoGolden(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	tr, err := trace.New(ctx, s, nil, trace.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	for _, a := range parseLines(t, demo.Farm()) {
+		res, err := tr.Trace(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		report.WriteTrace(&got, res, report.Style{})
+	}
+	golden := filepath.Join("testdata", "demo.golden")
+	if *update {
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("demo traces differ from %s (run go test ./trace -update and review the diff):\n%s", golden, got.String())
+	}
+}
+
+// TestTraceFacts checks the facts the demo was written to show, independent
+// of the report's layout.
+func TestTraceFacts(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	tr, err := trace.New(ctx, s, nil, trace.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := parseLines(t, demo.Farm())
+	traces := map[string]unspun.Trace{}
+	for _, a := range pages {
+		res, err := tr.Trace(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		traces[a.ID] = res
+		for _, st := range res.Sentences {
+			if got := a.Body[st.Span.Start:st.Span.End]; got != st.Text {
+				t.Fatalf("%s sentence %d: span text %q != %q", a.ID, st.Index, got, st.Text)
+			}
+			for _, src := range st.Sources {
+				full, err := s.Get(ctx, src.Article.ID)
+				if err != nil || full.Body[src.Span.Start:src.Span.End] != src.Text {
+					t.Fatalf("%s sentence %d: source span of %s does not point at its text", a.ID, st.Index, src.Article.ID)
+				}
+			}
+		}
+	}
+	wn := traces["worldnewsnow/keldmark-flood-what-we-know"]
+	if wn.Summary.CopiedSentences != wn.Summary.Sentences {
+		t.Errorf("worldnewsnow: %d of %d sentences traced, want all", wn.Summary.CopiedSentences, wn.Summary.Sentences)
+	}
+	// The wire story published the residents sentence first; the Courier copied it later the same day.
+	second := wn.Sentences[1]
+	if len(second.Sources) < 2 || !second.Sources[0].Earliest || second.Sources[0].Article.ID != "northernwire/brenno-flood" {
+		t.Errorf("worldnewsnow sentence 2: want northernwire first and earliest, got %+v", second.Sources)
+	}
+	alias := false
+	for _, e := range wn.Sentences[4].Sources[0].Edits {
+		if e.From == "European Union" && e.To == "EU" && e.Kind == unspun.KindAlias {
+			alias = true
+		}
+	}
+	if !alias {
+		t.Errorf("worldnewsnow sentence 5: European Union → EU not reported as an alias edit: %+v", wn.Sentences[4].Sources[0].Edits)
+	}
+	buzz := traces["dailybuzzhub/brenno-shocking-night"]
+	for _, i := range []int{0, 3} { // page furniture and an unrelated headline
+		if len(buzz.Sentences[i].Sources) != 0 {
+			t.Errorf("dailybuzzhub sentence %d %q got a source", i+1, buzz.Sentences[i].Text)
+		}
+	}
+	if op := traces["keldmark-voice/brenno-deserved-better"]; op.Summary.Originality != 1 {
+		t.Errorf("the original commentary has originality %.2f, want 1", op.Summary.Originality)
+	}
+}
+
+func TestNeverItsOwnSource(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	tr, _ := trace.New(ctx, s, nil, trace.DefaultOptions)
+	for _, a := range parseLines(t, demo.Corpus()) {
+		res, err := tr.Trace(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range res.Sentences {
+			for _, src := range st.Sources {
+				if src.Article.ID == a.ID || src.Article.URL == a.URL {
+					t.Fatalf("%s traced to itself", a.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestLexiconLearnsAndFeedsBack(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	lex := trace.NewLexicon(2)
+	if lex.Known("said", "stated") {
+		t.Fatal("lexicon knows a swap before any trace")
+	}
+	tr, _ := trace.New(ctx, s, lex, trace.DefaultOptions)
+	for _, a := range parseLines(t, demo.Farm()) {
+		if _, err := tr.Trace(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !lex.Known("said", "stated") {
+		t.Error("said → stated, seen on several farm pages, was not learned")
+	}
+	if err := lex.Flush(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	subs, _ := s.Substitutions(ctx, "trendingwire.test")
+	found := false
+	for _, sub := range subs {
+		if sub.From == "said" && sub.To == "stated" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("trendingwire.test's swaps were not stored: %+v", subs)
+	}
+	reloaded, err := trace.LoadLexicon(ctx, s, 2)
+	if err != nil || !reloaded.Known("said", "stated") {
+		t.Errorf("a reloaded lexicon lost said → stated: %v", err)
+	}
+}
