@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/fingerprint"
 	"github.com/unspun/unspun/text"
 )
 
@@ -23,6 +24,8 @@ type Unit struct {
 	Weight     float64 // evidence a match of this unit carries
 	Stopword   bool
 	Number     bool
+
+	normHash, keyHash uint64 // fast equality in the alignment's inner loop
 }
 
 // Unit weights: a shared name or number is strong evidence of copying, a
@@ -48,7 +51,7 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 					}
 					u.Norm = strings.Join(parts, " ")
 				}
-				dst = append(dst, u)
+				dst = append(dst, u.hashed())
 				i += n
 				continue
 			}
@@ -61,10 +64,19 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 		case t.Number || t.Capital && i > 0:
 			u.Weight = weightName
 		}
-		dst = append(dst, u)
+		dst = append(dst, u.hashed())
 		i++
 	}
 	return dst
+}
+
+func (u Unit) hashed() Unit {
+	u.normHash = fingerprint.Hash(u.Norm)
+	u.keyHash = u.normHash
+	if u.Key != u.Norm {
+		u.keyHash = fingerprint.Hash(u.Key)
+	}
+	return u
 }
 
 // Lexicon says whether a copier is known to swap one word for another: the
@@ -165,7 +177,7 @@ func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcB
 			su := &srcUnits[j-1]
 			var diag float32
 			var dop op
-			switch kind, _ := a.compare(cu, su); kind {
+			switch kind := quickCompare(cu, su); kind {
 			case opMatch:
 				diag, dop = score[prev+j-1]+float32(cu.Weight), opMatch
 			case opEquiv:
@@ -302,6 +314,11 @@ func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit
 		}
 	}
 	for k, o := range ops {
+		if o == opSub {
+			if kind, _ := a.compare(&copyUnits[i], &src[j]); kind == opEquiv {
+				o = opEquiv
+			}
+		}
 		if o == opMatch {
 			flush(k)
 		} else if runStart < 0 {
@@ -387,6 +404,21 @@ func (a *Aligner) appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit
 	return append(edits, e)
 }
 
+// quickCompare classifies a pair by identity and alias only: the inner loop
+// of the alignment runs it for every pair. The costlier equivalences
+// (lexicon, inflection, typo) are checked by compare on the substitutions
+// of the chosen path: a one-for-one substitution takes the same diagonal
+// step as a match, so the path rarely changes, and finish scores them.
+func quickCompare(c, s *Unit) op {
+	switch {
+	case c.normHash == s.normHash && c.Norm == s.Norm:
+		return opMatch
+	case c.keyHash == s.keyHash && c.Key == s.Key:
+		return opEquiv
+	}
+	return opSub
+}
+
 // compare classifies a pair of units and, for an equivalence, says why.
 func (a *Aligner) compare(c, s *Unit) (op, string) {
 	switch {
@@ -426,9 +458,15 @@ func stem(w string) string {
 // dropped, added or changed, or two adjacent letters swapped (Damerau
 // distance 1). Short words are left out: "cat"/"cut" is a different word.
 func isTypo(a, b string) bool {
+	if len(a)-len(b) > 4 || len(b)-len(a) > 4 { // a rune is at most 4 bytes
+		return false
+	}
 	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
 	if la < 6 && lb < 6 || la-lb > 1 || lb-la > 1 {
 		return false
+	}
+	if la == len(a) && lb == len(b) {
+		return typoBytes(a, b)
 	}
 	ra, rb := []rune(a), []rune(b)
 	i := 0
@@ -448,5 +486,24 @@ func isTypo(a, b string) bool {
 		return string(ra[i+1:]) == string(rb[i:])
 	default:
 		return string(ra[i:]) == string(rb[i+1:])
+	}
+}
+
+// typoBytes is isTypo for ASCII words, without converting to runes.
+func typoBytes(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) == len(b):
+		if i == len(a) || a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case len(a) > len(b):
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
 	}
 }

@@ -13,9 +13,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"math"
-	"sort"
+	"slices"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
@@ -104,11 +105,11 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 		}
 	}
 	terms := dst[start:]
-	sort.Slice(terms, func(i, j int) bool {
-		if terms[i].key != terms[j].key {
-			return terms[i].key < terms[j].key
+	slices.SortFunc(terms, func(a, b term) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
 		}
-		return terms[i].check < terms[j].check
+		return cmp.Compare(a.check, b.check)
 	})
 	out := start
 	for i, t := range terms {
@@ -180,8 +181,21 @@ type postingList struct {
 // matches when its trigram sketch rows agree.
 const bandVote = 4.0
 
+// weighted is one term of a sentence with its posting list and vote.
+type weighted struct {
+	term
+	weight float64
+	hits   []store.Hit
+}
+
 // Candidates returns up to PerSentence candidates for every sentence of an,
 // best first.
+//
+// A stored sentence is a candidate when it shares a band with the sentence
+// or when its anchor votes reach MinShare of the sentence's anchor weight.
+// Anchors are counted rarest first (MaxScore): once the weight still to come
+// cannot lift a new sentence to that share, a common word's long posting
+// list only adds to the candidates already found, by binary search.
 func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, error) {
 	if l.cache == nil {
 		l.cache = make(map[uint64]postingList)
@@ -195,9 +209,11 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	out := make([][]Candidate, len(an.Units))
 	votes := make(map[sentenceRef]float64)
 	var terms []term
+	var list []weighted
 	var sc scratch
 	for i, units := range an.Units {
 		clear(votes)
+		list = list[:0]
 		var total float64
 		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
@@ -215,35 +231,74 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				pl = postingList{hits, df}
 				l.cache[t.key] = pl
 			}
-			if anchor && pl.df == 0 {
+			switch {
+			case !anchor:
+				list = append(list, weighted{t, bandVote, pl.hits})
+			case pl.df == 0:
 				total += math.Log(1 + n) // a word never seen still counts in the total
-				continue
-			}
-			w := bandVote
-			if anchor {
-				w = math.Log(1 + n/float64(pl.df))
+			default:
+				w := math.Log(1 + n/float64(pl.df))
 				total += w
+				list = append(list, weighted{t, w, pl.hits})
 			}
-			for _, h := range pl.hits {
-				if h.Check == t.check {
-					votes[sentenceRef{h.Doc, h.Sentence}] += w
+		}
+		// Bands first (they always admit), then anchors rarest first.
+		slices.SortFunc(list, func(a, b weighted) int {
+			if ab, bb := a.check != 0, b.check != 0; ab != bb {
+				if ab {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(b.weight, a.weight)
+		})
+		need := l.MinShare * total
+		remaining := 0.0
+		for _, w := range list {
+			if w.check == 0 {
+				remaining += w.weight
+			}
+		}
+		for _, w := range list {
+			switch {
+			case w.check != 0:
+				for _, h := range w.hits {
+					if h.Check == w.check {
+						votes[sentenceRef{h.Doc, h.Sentence}] += w.weight
+					}
+				}
+				continue
+			case remaining >= need || len(w.hits) <= 4*len(votes):
+				admit := remaining >= need
+				for _, h := range w.hits {
+					ref := sentenceRef{h.Doc, h.Sentence}
+					if v, ok := votes[ref]; ok || admit {
+						votes[ref] = v + w.weight
+					}
+				}
+			default:
+				for ref, v := range votes {
+					if containsHit(w.hits, ref) {
+						votes[ref] = v + w.weight
+					}
 				}
 			}
+			remaining -= w.weight
 		}
 		var cands []Candidate
 		for h, v := range votes {
-			if v >= l.MinShare*total || v >= bandVote {
+			if v >= need || v >= bandVote {
 				cands = append(cands, Candidate{store.Hit{Doc: h.doc, Sentence: h.sentence}, v})
 			}
 		}
-		sort.Slice(cands, func(a, b int) bool {
-			if cands[a].Score != cands[b].Score {
-				return cands[a].Score > cands[b].Score
+		slices.SortFunc(cands, func(a, b Candidate) int {
+			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+				return c
 			}
-			if cands[a].Doc != cands[b].Doc {
-				return cands[a].Doc < cands[b].Doc
+			if c := cmp.Compare(a.Doc, b.Doc); c != 0 {
+				return c
 			}
-			return cands[a].Sentence < cands[b].Sentence
+			return cmp.Compare(a.Sentence, b.Sentence)
 		})
 		if len(cands) > l.PerSentence {
 			cands = cands[:l.PerSentence]
@@ -253,3 +308,14 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	return out, nil
 }
 
+// containsHit reports whether hits, sorted by document as the store returns
+// them (numbers only grow), hold ref.
+func containsHit(hits []store.Hit, ref sentenceRef) bool {
+	i, _ := slices.BinarySearchFunc(hits, ref.doc, func(h store.Hit, doc uint32) int { return cmp.Compare(h.Doc, doc) })
+	for ; i < len(hits) && hits[i].Doc == ref.doc; i++ {
+		if hits[i].Sentence == ref.sentence {
+			return true
+		}
+	}
+	return false
+}

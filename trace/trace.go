@@ -13,12 +13,14 @@ import (
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/text"
 )
 
 // Options tune tracing. The zero value is not useful; start from
 // DefaultOptions.
 type Options struct {
 	Candidates   int     // candidate sentences verified per sentence
+	MinVoteShare float64 // …whose index vote is at least this share of the best's
 	MinShare     float64 // see index.Lookup.MinShare
 	Window       int     // source sentences on each side of a candidate the aligner may use
 	KeepWithin   float64 // keep sources whose similarity is within this of the best
@@ -29,7 +31,7 @@ type Options struct {
 }
 
 // DefaultOptions are the settings measured on the development set (README).
-var DefaultOptions = Options{Candidates: 6, MinShare: 0.2, Window: 1, KeepWithin: 0.25,
+var DefaultOptions = Options{Candidates: 6, MinVoteShare: 0.4, MinShare: 0.2, Window: 1, KeepWithin: 0.25,
 	Learn: true, LearnMinSim: 0.6, LexiconCount: 3, CacheDocs: 4096}
 
 // Tracer traces articles against a store. It is not safe for concurrent
@@ -43,9 +45,22 @@ type Tracer struct {
 	docs    map[uint32]*sourceDoc
 }
 
+// sourceDoc is a stored article, analysed sentence by sentence as the
+// aligner needs them: most candidates need three sentences of a long article.
 type sourceDoc struct {
-	article  unspun.Article
-	analysis index.Analysis
+	article   unspun.Article
+	sentences []unspun.Span
+	units     [][]align.Unit // nil until needed
+	tokens    []text.Token   // scratch
+}
+
+func (d *sourceDoc) sentenceUnits(i int, aliases *align.Aliases) []align.Unit {
+	if d.units[i] == nil {
+		sp := d.sentences[i]
+		d.tokens = text.AppendTokens(d.tokens[:0], d.article.Body[sp.Start:sp.End], sp.Start)
+		d.units[i] = align.Units(make([]align.Unit, 0, len(d.tokens)), d.tokens, aliases)
+	}
+	return d.units[i]
 }
 
 // New returns a Tracer over s that shares lex (which may be loaded with
@@ -81,6 +96,9 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
 		best := map[uint32]unspun.Source{} // best verified alignment per source article
 		for _, c := range cands[i] {
+			if c.Score < t.opts.MinVoteShare*cands[i][0].Score {
+				break // far weaker than the best candidate: not worth verifying
+			}
 			src, err := t.doc(ctx, c.Doc)
 			if errors.Is(err, unspun.ErrNotFound) {
 				continue // replaced since it was indexed
@@ -91,7 +109,10 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 			if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL {
 				continue
 			}
-			window, bounds = t.window(window[:0], bounds[:0], src.analysis, int(c.Sentence))
+			if int(c.Sentence) >= len(src.sentences) {
+				continue // a posting of a replaced article's sentence
+			}
+			window, bounds = t.window(window[:0], bounds[:0], src, int(c.Sentence))
 			r := t.aligner.Align(an.Units[i], a.Body, window, src.article.Body, bounds)
 			if !r.Accepted {
 				continue
@@ -119,11 +140,11 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 }
 
 // window gathers the units of the source sentences around sentence c.
-func (t *Tracer) window(units []align.Unit, bounds []int, an index.Analysis, c int) ([]align.Unit, []int) {
-	lo, hi := max(0, c-t.opts.Window), min(len(an.Units)-1, c+t.opts.Window)
+func (t *Tracer) window(units []align.Unit, bounds []int, src *sourceDoc, c int) ([]align.Unit, []int) {
+	lo, hi := max(0, c-t.opts.Window), min(len(src.sentences)-1, c+t.opts.Window)
 	for s := lo; s <= hi; s++ {
 		bounds = append(bounds, len(units))
-		units = append(units, an.Units[s]...)
+		units = append(units, src.sentenceUnits(s, t.aligner.Aliases)...)
 	}
 	return units, append(bounds, len(units))
 }
@@ -186,7 +207,8 @@ func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
 	if len(t.docs) >= t.opts.CacheDocs {
 		clear(t.docs) // simple and bounded; sources of one farm cluster together in time
 	}
-	d := &sourceDoc{article: a, analysis: index.Analyze(a.Body, t.aligner.Aliases)}
+	spans := text.Sentences(a.Body)
+	d := &sourceDoc{article: a, sentences: spans, units: make([][]align.Unit, len(spans))}
 	t.docs[num] = d
 	return d, nil
 }

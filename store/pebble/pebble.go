@@ -42,7 +42,7 @@ const (
 // Options configure a DB. The zero value is usable.
 type Options struct {
 	Logger    *slog.Logger // Pebble's own messages; nil discards informational ones
-	CacheSize int64        // block cache bytes; 0 means 64 MiB
+	CacheSize int64        // block cache bytes; 0 means 256 MiB
 }
 
 // DB is a store.Store in one directory.
@@ -62,7 +62,7 @@ var _ store.Store = (*DB)(nil)
 // Open opens or creates the index in dir. Only one process may have it open.
 func Open(dir string, opts Options) (*DB, error) {
 	if opts.CacheSize == 0 {
-		opts.CacheSize = 64 << 20
+		opts.CacheSize = 256 << 20
 	}
 	cache := pebbledb.NewCache(opts.CacheSize)
 	po := &pebbledb.Options{
