@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strings"
 
+	"github.com/unspun/unspun/fingerprint"
 	"github.com/unspun/unspun/text"
 )
 
@@ -13,7 +14,7 @@ var aliasList string
 // Aliases maps phrases to the canonical name of their class. It is built
 // once from the embedded table and is read-only afterwards.
 type Aliases struct {
-	byFirst map[string][]variant // first word's Norm → variants starting with it, longest first
+	byFirst map[uint64][]variant // hash of the first word's Norm → variants starting with it, longest first
 }
 
 type variant struct {
@@ -28,7 +29,7 @@ var DefaultAliases = ParseAliases(aliasList)
 
 // ParseAliases reads a table in the format of aliases.txt.
 func ParseAliases(table string) *Aliases {
-	a := &Aliases{byFirst: make(map[string][]variant)}
+	a := &Aliases{byFirst: make(map[uint64][]variant)}
 	for _, line := range strings.Split(table, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -46,7 +47,7 @@ func ParseAliases(table string) *Aliases {
 				v.words = append(v.words, t.Norm)
 				v.acronym = append(v.acronym, t.Acronym)
 			}
-			first := v.words[0]
+			first := fingerprint.Hash(v.words[0])
 			list := append(a.byFirst[first], v)
 			// longest first, so "United States of America" wins over "United States"
 			for i := len(list) - 1; i > 0 && len(list[i].words) > len(list[i-1].words); i-- {
@@ -67,9 +68,9 @@ func normWords(s string) []string {
 }
 
 // match returns the canonical name and length of the longest alias that
-// starts at toks[i], or ("", 0).
-func (a *Aliases) match(toks []text.Token, i int) (string, int) {
-	for _, v := range a.byFirst[toks[i].Norm] {
+// starts at toks[i], whose Norm hashes to h, or ("", 0).
+func (a *Aliases) match(toks []text.Token, i int, h uint64) (string, int) {
+	for _, v := range a.byFirst[h] {
 		if i+len(v.words) > len(toks) {
 			continue
 		}

@@ -36,14 +36,26 @@ const (
 	weightName     = 1.3
 )
 
+// stopwordHashes holds the hashes of text's stopwords: Units looks every
+// word up, and a 64-bit key is cheaper than a string.
+var stopwordHashes = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, w := range text.Stopwords() {
+		m[fingerprint.Hash(w)] = true
+	}
+	return m
+}()
+
 // Units turns tokens into units, collapsing alias phrases.
 func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 	for i := 0; i < len(toks); {
+		t := &toks[i]
+		h := fingerprint.Hash(t.Norm)
 		if aliases != nil {
-			if canonical, n := aliases.match(toks, i); n > 0 {
-				u := Unit{Key: canonical, Start: toks[i].Start, End: toks[i+n-1].End, Weight: weightName}
+			if canonical, n := aliases.match(toks, i, h); n > 0 {
+				u := Unit{Key: canonical, Start: t.Start, End: toks[i+n-1].End, Weight: weightName}
 				if n == 1 {
-					u.Norm = toks[i].Norm
+					u.Norm = t.Norm
 				} else {
 					parts := make([]string, n)
 					for k := range parts {
@@ -51,33 +63,29 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 					}
 					u.Norm = strings.Join(parts, " ")
 				}
-				dst = append(dst, u.hashed())
+				u.normHash, u.keyHash = fingerprint.Hash(u.Norm), fingerprint.Hash(u.Key)
+				dst = append(dst, u)
 				i += n
 				continue
 			}
 		}
-		t := toks[i]
-		u := Unit{Norm: t.Norm, Key: t.Norm, Start: t.Start, End: t.End, Weight: weightWord, Number: t.Number}
+		dst = append(dst, Unit{Norm: t.Norm, Key: t.Norm, Start: t.Start, End: t.End, Weight: weightWord, Number: t.Number,
+			normHash: h, keyHash: h})
+		u := &dst[len(dst)-1]
 		switch {
-		case text.IsStopword(t.Norm):
+		case stopwordHashes[h] && text.IsStopword(t.Norm):
 			u.Weight, u.Stopword = weightStopword, true
 		case t.Number || t.Capital && i > 0:
 			u.Weight = weightName
 		}
-		dst = append(dst, u.hashed())
 		i++
 	}
 	return dst
 }
 
-func (u Unit) hashed() Unit {
-	u.normHash = fingerprint.Hash(u.Norm)
-	u.keyHash = u.normHash
-	if u.Key != u.Norm {
-		u.keyHash = fingerprint.Hash(u.Key)
-	}
-	return u
-}
+// KeyHash is a 64-bit hash of Key, for indexing.
+func (u *Unit) KeyHash() uint64 { return u.keyHash }
+
 
 // Lexicon says whether a copier is known to swap one word for another: the
 // spin dictionary learned from earlier verified copies.

@@ -46,7 +46,7 @@ func Analyze(body string, aliases *align.Aliases) Analysis {
 	var toks []text.Token
 	for i, sp := range spans {
 		toks = text.AppendTokens(toks[:0], body[sp.Start:sp.End], sp.Start)
-		an.Units[i] = align.Units(nil, toks, aliases)
+		an.Units[i] = align.Units(make([]align.Unit, 0, len(toks)), toks, aliases)
 	}
 	return an
 }
@@ -55,8 +55,8 @@ func Analyze(body string, aliases *align.Aliases) Analysis {
 // store.Hit numbers sentences with 16 bits.
 const maxSentences = math.MaxUint16
 
-// anchorTerm is the key of an anchor word.
-func anchorTerm(key string) uint64 { return fingerprint.Hash("w\x00" + key) }
+// anchorTerm is the key of an anchor word, from the hash of its alias key.
+func anchorTerm(keyHash uint64) uint64 { return fingerprint.Mix(keyHash ^ 0x77a1c0d3e5f70913) }
 
 // bandBuckets is how many keys the LSH band values are folded into. A key
 // of its own for every band value would cost Pebble about 25 bytes a value
@@ -84,14 +84,13 @@ type scratch struct {
 // sentenceTerms appends the distinct terms of one sentence.
 func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 	start := len(dst)
-	for _, u := range units {
-		if !u.Stopword {
-			dst = append(dst, term{key: anchorTerm(u.Key)})
-		}
-	}
 	sc.words = sc.words[:0]
-	for _, u := range units {
-		sc.words = append(sc.words, fingerprint.Hash(u.Key))
+	for i := range units {
+		h := units[i].KeyHash()
+		if !units[i].Stopword {
+			dst = append(dst, term{key: anchorTerm(h)})
+		}
+		sc.words = append(sc.words, h)
 	}
 	if len(sc.words) >= 2 {
 		var sig [sketchBins]uint64
@@ -125,6 +124,11 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 func Doc(a unspun.Article, aliases *align.Aliases) store.Doc {
 	an := Analyze(a.Body, aliases)
 	d := store.Doc{Article: a, Sentences: len(an.Sentences)}
+	words := 0
+	for _, units := range an.Units {
+		words += len(units)
+	}
+	d.Terms = make([]store.Term, 0, words) // anchors plus bands are about one per word
 	var terms []term
 	var sc scratch
 	for i, units := range an.Units {
@@ -172,6 +176,13 @@ type sentenceRef struct {
 	sentence uint16
 }
 
+// vote is a stored sentence's evidence so far; band says it shares an LSH
+// band with the sentence, which admits it whatever its score.
+type vote struct {
+	score float64
+	band  bool
+}
+
 type postingList struct {
 	hits []store.Hit
 	df   int
@@ -207,7 +218,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	}
 	n := float64(max(l.Sentences, 1))
 	out := make([][]Candidate, len(an.Units))
-	votes := make(map[sentenceRef]float64)
+	votes := make(map[sentenceRef]vote)
 	var terms []term
 	var list []weighted
 	var sc scratch
@@ -264,7 +275,8 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			case w.check != 0:
 				for _, h := range w.hits {
 					if h.Check == w.check {
-						votes[sentenceRef{h.Doc, h.Sentence}] += w.weight
+						ref := sentenceRef{h.Doc, h.Sentence}
+						votes[ref] = vote{votes[ref].score + w.weight, true}
 					}
 				}
 				continue
@@ -273,13 +285,13 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				for _, h := range w.hits {
 					ref := sentenceRef{h.Doc, h.Sentence}
 					if v, ok := votes[ref]; ok || admit {
-						votes[ref] = v + w.weight
+						votes[ref] = vote{v.score + w.weight, v.band}
 					}
 				}
 			default:
 				for ref, v := range votes {
 					if containsHit(w.hits, ref) {
-						votes[ref] = v + w.weight
+						votes[ref] = vote{v.score + w.weight, v.band}
 					}
 				}
 			}
@@ -287,8 +299,8 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		}
 		var cands []Candidate
 		for h, v := range votes {
-			if v >= need || v >= bandVote {
-				cands = append(cands, Candidate{store.Hit{Doc: h.doc, Sentence: h.sentence}, v})
+			if v.band || v.score >= need {
+				cands = append(cands, Candidate{store.Hit{Doc: h.doc, Sentence: h.sentence}, v.score})
 			}
 		}
 		slices.SortFunc(cands, func(a, b Candidate) int {

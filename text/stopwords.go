@@ -23,3 +23,13 @@ var stopwords = func() map[string]bool {
 // IsStopword reports whether a folded word is a function word that carries
 // no evidence of copying on its own (the, of, said, …).
 func IsStopword(norm string) bool { return stopwords[norm] }
+
+// Stopwords returns the stopword list, for packages that build their own
+// lookup structures over it.
+func Stopwords() []string {
+	out := make([]string, 0, len(stopwords))
+	for w := range stopwords {
+		out = append(out, w)
+	}
+	return out
+}

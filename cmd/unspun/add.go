@@ -3,29 +3,20 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
 	"time"
 
 	unspun "github.com/unspun/unspun"
-	"github.com/unspun/unspun/align"
-	"github.com/unspun/unspun/index"
-	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/ingest"
 )
 
 const addHelp = `
-Usage: unspun add [--db DIR] PATH...
+Usage: unspun add [--db DIR] [-v] PATH...
 
 Adds articles to the index. Re-adding an article with the same id replaces it.
-Articles are stored in batches; each batch is durable when it is reported
-(-v prints one line per stored batch). Ends with a summary on stderr.
+Articles are stored in batches; a batch is durable when it is reported
+(-v prints one line per stored batch, naming its last article). Ends with a
+summary on stderr.
 `
-
-// addBatch bounds a batch by articles and by body bytes.
-const (
-	addBatchArticles = 2000
-	addBatchBytes    = 16 << 20
-)
 
 func runAdd(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("add", addHelp)
@@ -48,37 +39,17 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	start := time.Now()
 	in := &inputs{a: a}
 	progress := isTerminal(a.stderr)
-	stored := 0
-	var batch []unspun.Article
-	var batchBytes int
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	p := &ingest.Pipeline{Store: s, Stored: func(total int, batch []unspun.Article) {
+		switch {
+		case *verbose:
+			fmt.Fprintf(a.stderr, "stored %d articles through %q\n", total, batch[len(batch)-1].ID)
+		case progress:
+			fmt.Fprintf(a.stderr, "\radded %d articles", total)
 		}
-		docs := analyzeAll(batch)
-		if err := s.Put(ctx, docs); err != nil {
-			return err
-		}
-		stored += len(batch)
-		if *verbose {
-			fmt.Fprintf(a.stderr, "stored %d articles through %q\n", stored, batch[len(batch)-1].ID)
-		} else if progress {
-			fmt.Fprintf(a.stderr, "\radded %d articles", stored)
-		}
-		batch, batchBytes = batch[:0], 0
-		return nil
-	}
-	err = in.each(ctx, paths, func(art unspun.Article) error {
-		batch = append(batch, art)
-		batchBytes += len(art.Body)
-		if len(batch) >= addBatchArticles || batchBytes >= addBatchBytes {
-			return flush()
-		}
-		return nil
+	}}
+	stored, err := p.Run(ctx, func(emit func(unspun.Article) error) error {
+		return in.each(ctx, paths, emit)
 	})
-	if err == nil {
-		err = flush()
-	}
 	if progress && !*verbose {
 		fmt.Fprint(a.stderr, "\r\x1b[K")
 	}
@@ -90,22 +61,4 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	fmt.Fprintf(a.stderr, "added %d articles, skipped %d bad records, in %.2fs (%.0f articles/s)\n",
 		stored, in.skipped, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
 	return in.status()
-}
-
-// analyzeAll prepares a batch for storing on every core.
-func analyzeAll(arts []unspun.Article) []store.Doc {
-	docs := make([]store.Doc, len(arts))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(arts); i += workers {
-				docs[i] = index.Doc(arts[i], align.DefaultAliases)
-			}
-		}()
-	}
-	wg.Wait()
-	return docs
 }

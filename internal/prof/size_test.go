@@ -24,7 +24,7 @@ func dirSize(dir string) int64 {
 }
 
 func TestSizes(t *testing.T) {
-	arts := load(t)
+	arts := loadFile("/tmp/syn/corpus.jsonl", 10000)
 	for _, mode := range []string{"none", "all"} {
 		dir := t.TempDir()
 		db, _ := pebble.Open(dir, pebble.Options{})

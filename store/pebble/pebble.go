@@ -203,11 +203,16 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 	for i, d := range docs {
 		last[d.Article.ID] = i
 	}
-	b := s.db.NewBatch()
+	size, terms := 0, 0
+	for _, d := range docs {
+		size += len(d.Article.Body) + len(d.Article.Title) + len(d.Article.URL) + 256
+		terms += len(d.Terms)
+	}
+	b := s.db.NewBatchWithSize(size + terms*4)
 	defer b.Close()
 	next := s.next
 	var articles, sentences int64
-	postings := make(map[uint64][]store.Hit)
+	postings := make(map[uint64][]store.Hit, terms/4)
 	for i, d := range docs {
 		if last[d.Article.ID] != i {
 			continue

@@ -1,0 +1,146 @@
+// Package ingest adds articles to a store as a pipeline: reading, analysis
+// (sentences, units, index terms) on every core, and durable batched writes
+// overlap, so that neither the disk nor the CPUs wait for the other.
+package ingest
+
+import (
+	"context"
+	"runtime"
+	"sync"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/store"
+)
+
+// Putter is what ingesting needs of a store.
+type Putter interface {
+	Put(ctx context.Context, docs []store.Doc) error
+}
+
+// Pipeline adds articles to a store in batches. The zero value of each
+// field means its default.
+type Pipeline struct {
+	Store         Putter
+	Aliases       *align.Aliases // default align.DefaultAliases
+	Workers       int            // analysis goroutines; default GOMAXPROCS
+	BatchArticles int            // default 2,000
+	BatchBytes    int            // default 16 MiB of body text
+	// Stored, if set, is called after each batch is durable, with the
+	// number of articles stored so far and the batch.
+	Stored func(total int, batch []unspun.Article)
+}
+
+// Run calls read, which emits articles, and stores them. It returns how
+// many articles are durably stored, which is all of them when err is nil;
+// on an error, the batches stored before it stay stored.
+func (p *Pipeline) Run(ctx context.Context, read func(emit func(unspun.Article) error) error) (int, error) {
+	if p.Aliases == nil {
+		p.Aliases = align.DefaultAliases
+	}
+	if p.Workers <= 0 {
+		p.Workers = runtime.GOMAXPROCS(0)
+	}
+	if p.BatchArticles <= 0 {
+		p.BatchArticles = 2000
+	}
+	if p.BatchBytes <= 0 {
+		p.BatchBytes = 16 << 20
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type batch struct {
+		arts []unspun.Article
+		docs []store.Doc
+	}
+	toAnalyze := make(chan batch, 1)
+	toWrite := make(chan batch, 1)
+	var analyzeErr error
+	go func() { // analysis: one batch at a time, on every core
+		defer close(toWrite)
+		for b := range toAnalyze {
+			b.docs = p.analyze(b.arts)
+			select {
+			case toWrite <- b:
+			case <-ctx.Done():
+				analyzeErr = ctx.Err()
+				for range toAnalyze {
+				}
+				return
+			}
+		}
+	}()
+	stored := 0
+	writeErr := make(chan error, 1)
+	go func() { // durable writes, in order
+		var err error
+		for b := range toWrite {
+			if err != nil {
+				continue // drain
+			}
+			if err = p.Store.Put(ctx, b.docs); err != nil {
+				cancel()
+				continue
+			}
+			stored += len(b.arts)
+			if p.Stored != nil {
+				p.Stored(stored, b.arts)
+			}
+		}
+		writeErr <- err
+	}()
+
+	var cur []unspun.Article
+	curBytes := 0
+	send := func() error {
+		if len(cur) == 0 {
+			return nil
+		}
+		select {
+		case toAnalyze <- batch{arts: cur}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		cur, curBytes = nil, 0
+		return nil
+	}
+	readErr := read(func(a unspun.Article) error {
+		cur = append(cur, a)
+		curBytes += len(a.Body)
+		if len(cur) >= p.BatchArticles || curBytes >= p.BatchBytes {
+			return send()
+		}
+		return nil
+	})
+	if readErr == nil {
+		readErr = send()
+	}
+	close(toAnalyze)
+	err := <-writeErr
+	if err == nil && analyzeErr != nil {
+		err = analyzeErr
+	}
+	if err == nil && readErr != nil {
+		err = readErr
+	}
+	return stored, err
+}
+
+// analyze prepares a batch for storing on every core.
+func (p *Pipeline) analyze(arts []unspun.Article) []store.Doc {
+	docs := make([]store.Doc, len(arts))
+	var wg sync.WaitGroup
+	for w := range p.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(arts); i += p.Workers {
+				docs[i] = index.Doc(arts[i], p.Aliases)
+			}
+		}()
+	}
+	wg.Wait()
+	return docs
+}
