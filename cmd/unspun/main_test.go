@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/store/pebble"
+)
+
+// TestMain lets the test binary stand in for unspun in a child process, so
+// that the crash test can kill a real process mid-ingest.
+func TestMain(m *testing.M) {
+	if os.Getenv("UNSPUN_TEST_MAIN") == "1" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs the program in-process with a private environment.
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code := a.main(context.Background(), args)
+	return result{code, out.String(), errb.String()}
+}
+
+func demoFiles(t *testing.T) demo.Files {
+	t.Helper()
+	f, err := demo.Write(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestDemoCommand(t *testing.T) {
+	r := runCLI(t, "", "demo")
+	if r.code != exitOK {
+		t.Fatalf("demo exited %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Keldmark flood: what we know", "origin  northernwire.test", "European Union → EU (alias)", "originality 100%"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+}
+
+// traceLine is the part of the JSON contract the tests read.
+type traceLine struct {
+	Article struct {
+		ID, URL, Site, Title string
+		Published            *string
+	}
+	Sentences []struct {
+		Index, Start, End int
+		Text              string
+		Sources           []struct {
+			ID         string
+			Start, End int
+			Text       string
+			Similarity float64
+			Earliest   bool
+			Edits      []struct{ Op, From, To string }
+		}
+	}
+	Quotes  []json.RawMessage
+	Summary map[string]float64
+}
+
+func TestAddTraceJSONContract(t *testing.T) {
+	f := demoFiles(t)
+	db := filepath.Join(t.TempDir(), "idx")
+	if r := runCLI(t, "", "add", "--db", db, f.Corpus); r.code != exitOK || !strings.Contains(r.stderr, "added 8 articles") {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Farm)
+	if r.code != exitOK {
+		t.Fatalf("trace: %d %s", r.code, r.stderr)
+	}
+	farm := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(demo.Farm())), "\n") {
+		var rec struct{ ID, Text string }
+		json.Unmarshal([]byte(line), &rec)
+		farm[rec.ID] = rec.Text
+	}
+	corpus := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(demo.Corpus())), "\n") {
+		var rec struct{ ID, Text string }
+		json.Unmarshal([]byte(line), &rec)
+		corpus[rec.ID] = rec.Text
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != len(farm) {
+		t.Fatalf("%d output lines for %d articles", len(lines), len(farm))
+	}
+	for _, line := range lines {
+		var tl traceLine
+		if err := json.Unmarshal([]byte(line), &tl); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, line)
+		}
+		body := farm[tl.Article.ID]
+		for _, key := range []string{"sentences", "copied_sentences", "copied_fraction", "sources", "spin_edits", "orphan_quotes", "originality"} {
+			if _, ok := tl.Summary[key]; !ok {
+				t.Errorf("%s: summary lacks %q", tl.Article.ID, key)
+			}
+		}
+		if tl.Quotes == nil && !strings.Contains(line, `"quotes":[]`) {
+			t.Errorf("%s: quotes is not a list", tl.Article.ID)
+		}
+		for _, s := range tl.Sentences {
+			if body[s.Start:s.End] != s.Text {
+				t.Fatalf("%s: sentence %d offsets do not point at its text", tl.Article.ID, s.Index)
+			}
+			earliest := 0
+			for _, src := range s.Sources {
+				if corpus[src.ID][src.Start:src.End] != src.Text {
+					t.Fatalf("%s: source %s offsets do not point at its text", tl.Article.ID, src.ID)
+				}
+				if src.Earliest {
+					earliest++
+				}
+			}
+			if len(s.Sources) > 0 && earliest != 1 {
+				t.Errorf("%s sentence %d: %d sources marked earliest, want 1", tl.Article.ID, s.Index, earliest)
+			}
+		}
+	}
+	// The learned lexicon shows the network's dictionary.
+	lex := runCLI(t, "", "lexicon", "--db", db, "--site", "worldnewsnow.test")
+	if lex.code != exitOK || !strings.Contains(lex.stdout, "residents → inhabitants") {
+		t.Errorf("lexicon --site worldnewsnow.test: %d %q", lex.code, lex.stdout)
+	}
+}
+
+func TestTraceNeverItsOwnSource(t *testing.T) {
+	f := demoFiles(t)
+	db := filepath.Join(t.TempDir(), "idx")
+	runCLI(t, "", "add", "--db", db, f.Corpus)
+	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Corpus)
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var tl traceLine
+		json.Unmarshal([]byte(line), &tl)
+		for _, s := range tl.Sentences {
+			for _, src := range s.Sources {
+				if src.ID == tl.Article.ID {
+					t.Fatalf("%s traced to itself", src.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestBadRecordsAreSkipped(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "mixed.jsonl")
+	os.WriteFile(in, []byte(`{"id":"a","text":"The ferry to Keldholm left at dawn with forty passengers aboard."}
+{"id":"b","text":
+{"id":"c","text":"Harbour officials in Keldholm counted forty passengers on the dawn ferry."}
+`), 0o644)
+	db := filepath.Join(dir, "idx")
+	r := runCLI(t, "", "add", "--db", db, in)
+	if r.code != exitSkipped {
+		t.Errorf("add with a broken line exited %d, want %d", r.code, exitSkipped)
+	}
+	if !strings.Contains(r.stderr, in+":2: bad JSON") || !strings.Contains(r.stderr, "added 2 articles, skipped 1") {
+		t.Errorf("stderr %q lacks the line error or the summary", r.stderr)
+	}
+	got := runCLI(t, "", "extract", in)
+	if got.code != exitSkipped || strings.Count(got.stdout, "\n") != 2 {
+		t.Errorf("extract: %d, %q", got.code, got.stdout)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"frobnicate"}, exitUsage, "unknown command"},
+		{[]string{"trace", "--format", "yaml", "x"}, exitUsage, "--format must be one of"},
+		{[]string{"add"}, exitUsage, "no input"},
+		{[]string{"trace", "--help"}, exitOK, "Usage: unspun trace"},
+		{[]string{"--help"}, exitOK, "Commands:"},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, "", tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+			t.Errorf("unspun %v = %d %q, want %d and %q", tt.args, r.code, r.stdout+r.stderr, tt.code, tt.want)
+		}
+	}
+}
+
+func TestExtractTextAndStdin(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "page.txt")
+	os.WriteFile(p, []byte("Keldholm ferry returns\n\nThe ferry sailed again.\n\nPassengers cheered.\n"), 0o644)
+	r := runCLI(t, "", "extract", p)
+	var rec articleRecord
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil || rec.ID != p || rec.Title != "Keldholm ferry returns" || rec.Text != "The ferry sailed again.\n\nPassengers cheered." {
+		t.Errorf("extract %s = %q (%v)", p, r.stdout, err)
+	}
+	r = runCLI(t, `{"url":"https://www.isle-post.test/a","text":"Ferry news."}`, "extract", "-")
+	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil || rec.ID != "https://www.isle-post.test/a" || rec.Site != "isle-post.test" {
+		t.Errorf("extract - = %q", r.stdout)
+	}
+}
+
+// TestKillDuringAdd kills a real `unspun add` process at random moments
+// after it reported batches as stored, on the same index again and again,
+// and checks that the index opens and holds every article reported stored.
+func TestKillDuringAdd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	dir := t.TempDir()
+	synthDir := filepath.Join(dir, "synth")
+	if r := runCLI(t, "", "synth", "--articles", "9000", "--pages", "0", synthDir); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	corpus := filepath.Join(synthDir, "corpus.jsonl")
+	db := filepath.Join(dir, "idx")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 4 {
+		cmd := exec.Command(os.Args[0], "add", "-v", "--db", db, corpus)
+		cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		reported, batches := 0, 0
+		killAfter := 1 + rng.IntN(3)
+		killed := false
+		for sc.Scan() {
+			line := sc.Text()
+			if n, ok := storedCount(line); ok {
+				reported = n
+				batches++
+				if !killed && batches >= killAfter {
+					time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
+					cmd.Process.Signal(syscall.SIGKILL)
+					killed = true
+				}
+			}
+		}
+		cmd.Wait()
+		s, err := pebble.Open(db, pebble.Options{})
+		if err != nil {
+			t.Fatalf("round %d: the index does not open after SIGKILL: %v", round, err)
+		}
+		ctx := context.Background()
+		for i := 0; i < reported; i++ {
+			if _, err := s.Get(ctx, fmt.Sprintf("src/%07d", i)); err != nil {
+				t.Fatalf("round %d: article %d of %d reported stored is missing: %v", round, i, reported, err)
+			}
+		}
+		st, _ := s.Stats(ctx)
+		if st.Articles < int64(reported) || st.Articles > 9000 {
+			t.Errorf("round %d: %d articles stored, %d reported", round, st.Articles, reported)
+		}
+		s.Close()
+		t.Logf("round %d: killed after %d reported stored; index holds %d", round, reported, st.Articles)
+	}
+}
+
+// storedCount parses add -v's "stored N articles through ..." line.
+func storedCount(line string) (int, bool) {
+	rest, ok := strings.CutPrefix(line, "stored ")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.Fields(rest)[0])
+	return n, err == nil
+}
