@@ -144,3 +144,21 @@ func FuzzSentencesAndTokens(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkNormalize measures splitting and tokenising a 600-word article.
+func BenchmarkNormalize(b *testing.B) {
+	var body strings.Builder
+	for body.Len() < 4000 {
+		body.WriteString("The mayor of Velmora said on Tuesday that the U.S. grant, worth 4.5 million crowns, would rebuild the old stone bridge. ")
+		body.WriteString("“We will not wait for the spring floods,” Mr. Okafor told reporters outside the town hall.\n\n")
+	}
+	s := body.String()
+	var toks []Token
+	b.ReportAllocs()
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		for _, sp := range Sentences(s) {
+			toks = AppendTokens(toks[:0], s[sp.Start:sp.End], sp.Start)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type Options struct {
 	Candidates   int     // candidate sentences verified per sentence
 	MinVoteShare float64 // …whose index vote is at least this share of the best's
 	MinShare     float64 // see index.Lookup.MinShare
+	MaxDF        int     // see index.Lookup.MaxDF
 	Window       int     // source sentences on each side of a candidate the aligner may use
 	KeepWithin   float64 // keep sources whose similarity is within this of the best
 	Learn        bool    // learn substitutions of verified copies into the lexicon
@@ -76,7 +77,7 @@ func New(ctx context.Context, s store.Store, lex *Lexicon, opts Options) (*Trace
 	a := align.New(lex)
 	return &Tracer{
 		store: s, opts: opts, aligner: a, lexicon: lex,
-		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MinShare: opts.MinShare},
+		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MinShare: opts.MinShare, MaxDF: opts.MaxDF},
 		docs:   make(map[uint32]*sourceDoc),
 	}, nil
 }

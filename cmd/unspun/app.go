@@ -45,6 +45,7 @@ func init() {
 		{"add", "add articles to the index", runAdd},
 		{"trace", "trace articles back to their sources in the index", runTrace},
 		{"extract", "print articles as unspun reads them (JSON Lines)", runExtract},
+		{"compact", "compact the index after large adds (faster trace)", runCompact},
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
 		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}

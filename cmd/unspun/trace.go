@@ -32,6 +32,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	format := fs.String("format", "text", "output format: text or json (JSON Lines, see docs/json.md)")
 	learn := fs.Bool("learn", true, "learn the word swaps of verified copies into the spin lexicon")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles traced at once")
+	maxDF := fs.Int("max-df", 0, "skip index words in more stored sentences than this (0: automatic)")
 	stats := fs.Bool("stats", false, "print per-article latency percentiles and peak memory to stderr")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
@@ -52,6 +53,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	defer s.Close()
 	opts := trace.DefaultOptions
 	opts.Learn = *learn
+	opts.MaxDF = *maxDF
 	in := &inputs{a: a}
 	style := report.Style{Color: isTerminal(a.stdout)}
 	write := func(tr unspun.Trace) error {

@@ -101,32 +101,45 @@ var merger = &pebbledb.Merger{
 	Name: "unspun.v1",
 	Merge: func(key, value []byte) (pebbledb.ValueMerger, error) {
 		if len(key) > 0 && key[0] == prefixPosting {
-			return &appendMerger{parts: [][]byte{append([]byte(nil), value...)}}, nil
+			return &appendMerger{newer: [][]byte{append([]byte(nil), value...)}}, nil
 		}
 		m := &sumMerger{}
 		return m, m.MergeNewer(value)
 	},
 }
 
-type appendMerger struct{ parts [][]byte } // oldest first
+// appendMerger concatenates operands oldest first. Pebble hands it operands
+// newer and older than the first in any mix, so it keeps the two sides
+// apart and joins them once, in Finish: prepending each older operand would
+// be quadratic in the number of operands.
+type appendMerger struct {
+	newer [][]byte // the first operand and newer ones, oldest first
+	older [][]byte // operands older than the first, newest first
+}
 
 func (m *appendMerger) MergeNewer(v []byte) error {
-	m.parts = append(m.parts, append([]byte(nil), v...))
+	m.newer = append(m.newer, append([]byte(nil), v...))
 	return nil
 }
 
 func (m *appendMerger) MergeOlder(v []byte) error {
-	m.parts = append([][]byte{append([]byte(nil), v...)}, m.parts...)
+	m.older = append(m.older, append([]byte(nil), v...))
 	return nil
 }
 
 func (m *appendMerger) Finish(bool) ([]byte, io.Closer, error) {
 	n := 0
-	for _, p := range m.parts {
+	for _, p := range m.older {
+		n += len(p)
+	}
+	for _, p := range m.newer {
 		n += len(p)
 	}
 	out := make([]byte, 0, n)
-	for _, p := range m.parts {
+	for i := len(m.older) - 1; i >= 0; i-- {
+		out = append(out, m.older[i]...)
+	}
+	for _, p := range m.newer {
 		out = append(out, p...)
 	}
 	return out, nil, nil

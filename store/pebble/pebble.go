@@ -468,8 +468,9 @@ func (l logger) Fatalf(format string, args ...interface{}) {
 	panic(fmt.Sprintf("pebble: "+format, args...)) // Pebble's contract: Fatalf does not return
 }
 
-// Compact compacts the whole key space and flushes the memtable, so that
-// the directory's size reflects what is stored (for measurements).
+// Compact flushes the memtable and compacts the whole key space: posting
+// chunks of every add are merged into one value per term, which makes
+// lookups cheaper, and the directory's size reflects what is stored.
 func (s *DB) Compact() error {
 	if err := s.db.Flush(); err != nil {
 		return err

@@ -17,3 +17,15 @@ func TestConformance(t *testing.T) {
 		return db
 	})
 }
+
+func TestAppendMergerOrder(t *testing.T) {
+	m := &appendMerger{newer: [][]byte{[]byte("c")}}
+	m.MergeOlder([]byte("b"))
+	m.MergeNewer([]byte("d"))
+	m.MergeOlder([]byte("a"))
+	m.MergeNewer([]byte("e"))
+	got, _, _ := m.Finish(true)
+	if string(got) != "abcde" {
+		t.Errorf("merged %q, want operands oldest first: abcde", got)
+	}
+}

@@ -1,0 +1,125 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/store/storetest"
+	"github.com/unspun/unspun/synth"
+)
+
+func anchorKeys(d store.Doc) map[uint64]bool {
+	m := map[uint64]bool{}
+	for _, t := range d.Terms {
+		if t.Check == 0 {
+			m[t.Key] = true
+		}
+	}
+	return m
+}
+
+func TestAliasesIndexAsOneTerm(t *testing.T) {
+	a := Doc(unspun.Article{ID: "a", Body: "Grain from the U.S. reached Tallinn."}, align.DefaultAliases)
+	b := Doc(unspun.Article{ID: "b", Body: "Grain from the United States of America reached Tallinn."}, align.DefaultAliases)
+	ka, kb := anchorKeys(a), anchorKeys(b)
+	if len(ka) != len(kb) {
+		t.Fatalf("anchor counts differ: %d vs %d", len(ka), len(kb))
+	}
+	for k := range ka {
+		if !kb[k] {
+			t.Fatalf("U.S. and United States of America do not index as one term")
+		}
+	}
+	c := Doc(unspun.Article{ID: "c", Body: "Give us grain."}, align.DefaultAliases)
+	if len(anchorKeys(c)) != 2 { // "give", "grain": the pronoun "us" is a stopword, not the U.S.
+		t.Errorf("pronoun us indexed as an anchor: %d anchors", len(anchorKeys(c)))
+	}
+}
+
+func TestCandidatesFindSpunSource(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.NewMemory()
+	g := synth.New(synth.Options{Seed: 3, Vocabulary: 3000, Names: 500})
+	var arts []unspun.Article
+	var docs []store.Doc
+	for range 300 {
+		a := g.Article()
+		arts = append(arts, a)
+		docs = append(docs, Doc(a, align.DefaultAliases))
+	}
+	if err := s.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Stats(ctx)
+	l := Lookup{Store: s, Sentences: st.Sentences, PerSentence: 5, MinShare: 0.2}
+	for _, spin := range []float64{0, 0.3, 0.6} {
+		page, gold := g.Page("p", arts[10:13], 2, spin, 1)
+		cands, err := l.Candidates(ctx, Analyze(page.Body, align.DefaultAliases))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, want := 0, 0
+		for i, gs := range gold.Sentences {
+			if len(gs.Sources) == 0 {
+				continue
+			}
+			want++
+			for _, c := range cands[i] {
+				a, _ := s.Doc(ctx, c.Doc)
+				if a.ID == gs.Sources[0] {
+					found++
+					break
+				}
+			}
+		}
+		if found < want {
+			t.Errorf("spin %.1f: the source is among the candidates of %d of %d copied sentences", spin, found, want)
+		}
+	}
+}
+
+// BenchmarkCandidateLookup measures finding candidates for a 10-sentence
+// farm page against an in-memory index of N synthetic articles.
+func BenchmarkCandidateLookup(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ctx := context.Background()
+			s := storetest.NewMemory()
+			g := synth.New(synth.Options{Seed: 4})
+			var arts []unspun.Article
+			for i := 0; i < n; i += 500 {
+				var docs []store.Doc
+				for range min(500, n-i) {
+					a := g.Article()
+					arts = append(arts, a)
+					docs = append(docs, Doc(a, align.DefaultAliases))
+				}
+				s.Put(ctx, docs)
+			}
+			st, _ := s.Stats(ctx)
+			page, _ := g.Page("p", arts[:5], 2, 0.3, 0)
+			an := Analyze(page.Body, align.DefaultAliases)
+			l := Lookup{Store: s, Sentences: st.Sentences, PerSentence: 6, MinShare: 0.2}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.Candidates(ctx, an); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDoc measures analysing one 600-word article into index terms.
+func BenchmarkDoc(b *testing.B) {
+	a := synth.New(synth.Options{Seed: 5}).Article()
+	b.ReportAllocs()
+	b.ReportMetric(float64(len(a.Body)), "input-bytes/op")
+	for b.Loop() {
+		Doc(a, align.DefaultAliases)
+	}
+}
