@@ -86,7 +86,6 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 // KeyHash is a 64-bit hash of Key, for indexing.
 func (u *Unit) KeyHash() uint64 { return u.keyHash }
 
-
 // Lexicon says whether a copier is known to swap one word for another: the
 // spin dictionary learned from earlier verified copies.
 type Lexicon interface {

@@ -34,7 +34,7 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	if title == "" {
 		title = "(untitled)"
 	}
-	fmt.Fprintf(&b, "%s\n%s\n", st.bold(title), st.dim(tr.Article.ID))
+	fmt.Fprintf(&b, "%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(tr.Article.ID)))
 	sum := tr.Summary
 	fmt.Fprintf(&b, "originality %d%% · %d of %d sentences copied · %d sources · %d spin edits · %d orphan quotes",
 		percent(sum.Originality), sum.CopiedSentences, sum.Sentences, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
@@ -65,9 +65,9 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 		for _, q := range tr.Quotes {
 			who := st.red("no speaker (orphan)")
 			if q.Speaker != nil {
-				who = q.Speaker.Name
+				who = oneLine(q.Speaker.Name)
 				if q.Speaker.RecoveredFrom != "" {
-					who += st.dim(" (recovered from " + q.Speaker.RecoveredFrom + ")")
+					who += st.dim(" (recovered from " + oneLine(q.Speaker.RecoveredFrom) + ")")
 				}
 			}
 			fmt.Fprintf(&b, "  %s\n     — %s\n", oneLine(q.Text), who)
@@ -104,9 +104,9 @@ func percent(x float64) int { return int(x*100 + 0.5) }
 
 func siteOrID(a unspun.Article) string {
 	if a.Site != "" {
-		return a.Site
+		return oneLine(a.Site)
 	}
-	return a.ID
+	return oneLine(a.ID)
 }
 
 func dateText(a unspun.Article) string {

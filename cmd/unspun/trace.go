@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
-	"runtime"
 	"sync"
 	"time"
 
