@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end scale figures for README "Performance": for each corpus size N,
 # generate a synthetic provenance set (cached in bench/out), add it to a
-# fresh index (timed), record the index size, then trace 300 farm pages on
-# one worker (per-article latency percentiles and peak RSS from
-# `trace --stats`) and score them with the evaluation kit when it is there.
+# fresh index (timed), record the index size, trace 300 farm pages on one
+# worker (per-article latency percentiles and peak RSS from `trace --stats`)
+# right after the add and again after `unspun compact`, and score a fresh
+# add+trace with the evaluation kit when it is there.
 #
 #   bench/scale.sh 10000 100000      # sizes to run; 1000000 takes ~10 min and ~10 GB of disk
 #
@@ -27,6 +28,10 @@ for n in "${@:-10000}"; do
   end=$(date +%s.%N)
   index_bytes=$(du -sb "$db" | cut -f1)
   echo "N=$n add: $(echo "$n / ($end - $start)" | bc -l | xargs printf '%.0f') articles/s wall; index dir $index_bytes bytes ($((index_bytes / n)) per article; corpus file $((text_bytes / n)) bytes per article)"
+  echo "N=$n trace right after add:"
+  "$bin" trace --db "$db" --learn=false --workers 1 --stats --format json "$set_dir/queries.jsonl" > "$out/trace-$n.jsonl"
+  "$bin" compact --db "$db"
+  echo "N=$n trace after compact: index dir $(du -sb "$db" | cut -f1) bytes"
   "$bin" trace --db "$db" --learn=false --workers 1 --stats --format json "$set_dir/queries.jsonl" > "$out/trace-$n.jsonl"
   if [ -f ../shared/eval/score.py ]; then
     python3 ../shared/eval/score.py provenance --unspun "$bin" --data "$set_dir" | tail -1
