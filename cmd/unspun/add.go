@@ -14,14 +14,16 @@ Usage: unspun add [--db DIR] [-v] PATH...
 
 Adds articles to the index. Re-adding an article with the same id replaces it.
 Articles are stored in batches; a batch is durable when it is reported
-(-v prints one line per stored batch, naming its last article). Ends with a
-summary on stderr.
+(-v prints one line per stored batch, naming its last article). When all are
+stored the index is compacted (see 'unspun compact'). Ends with a summary on
+stderr.
 `
 
 func runAdd(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("add", addHelp)
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	verbose := fs.Bool("v", false, "print a line for every batch stored")
+	compact := fs.Bool("compact", true, "compact the index when done, so that trace reads one value per word")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -56,6 +58,11 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		fmt.Fprintf(a.stderr, "unspun add: %v (%d articles stored before the failure)\n", err, stored)
 		return exitFailed
+	}
+	if *compact && stored > 0 {
+		if err := s.Compact(); err != nil {
+			return a.fail("add", fmt.Errorf("compact: %w (all %d articles are stored)", err, stored))
+		}
 	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(a.stderr, "added %d articles, skipped %d bad records, in %.2fs (%.0f articles/s)\n",
