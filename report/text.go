@@ -62,16 +62,7 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	}
 	if len(tr.Quotes) > 0 {
 		b.WriteString("\nquotes\n")
-		for _, q := range tr.Quotes {
-			who := st.red("no speaker (orphan)")
-			if q.Speaker != nil {
-				who = oneLine(q.Speaker.Name)
-				if q.Speaker.RecoveredFrom != "" {
-					who += st.dim(" (recovered from " + oneLine(q.Speaker.RecoveredFrom) + ")")
-				}
-			}
-			fmt.Fprintf(&b, "  %s\n     — %s\n", oneLine(q.Text), who)
-		}
+		writeQuoteLines(&b, tr.Quotes, st)
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
@@ -126,4 +117,31 @@ func oneLine(s string) string {
 		}
 		return r
 	}, strings.Join(strings.Fields(s), " "))
+}
+
+func writeQuoteLines(b *strings.Builder, qs []unspun.Quote, st Style) {
+	for _, q := range qs {
+		who := st.red("no speaker (orphan)")
+		if q.Speaker != nil {
+			who = oneLine(q.Speaker.Name)
+			if q.Speaker.RecoveredFrom != "" {
+				who += st.dim(" (recovered from " + oneLine(q.Speaker.RecoveredFrom) + ")")
+			}
+		}
+		fmt.Fprintf(b, "  %s\n     — %s\n", oneLine(q.Text), who)
+	}
+}
+
+// WriteQuotes writes an article's quotes for a person.
+func WriteQuotes(w io.Writer, a unspun.Article, qs []unspun.Quote, st Style) error {
+	var b strings.Builder
+	title := a.Title
+	if title == "" {
+		title = "(untitled)"
+	}
+	fmt.Fprintf(&b, "%s\n%s\n%d quotes\n", st.bold(oneLine(title)), st.dim(oneLine(a.ID)), len(qs))
+	writeQuoteLines(&b, qs, st)
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -44,6 +44,7 @@ func init() {
 		{"demo", "trace the bundled demo farm pages against the bundled demo corpus", runDemo},
 		{"add", "add articles to the index", runAdd},
 		{"trace", "trace articles back to their sources in the index", runTrace},
+		{"quotes", "list quotes and their speakers", runQuotes},
 		{"extract", "print articles as unspun reads them (JSON Lines)", runExtract},
 		{"compact", "compact the index after large adds (faster trace)", runCompact},
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},

@@ -1,0 +1,532 @@
+package quote
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/text"
+)
+
+var (
+	//go:embed cues.txt
+	cueList string
+	//go:embed titles.txt
+	titleList string
+	//go:embed pronouns.txt
+	pronounList string
+)
+
+func wordSet(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(list, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}
+
+var (
+	cues     = wordSet(cueList)
+	titles   = wordSet(titleList)
+	pronouns = wordSet(pronounList)
+)
+
+// titleLead are words after which a capitalised quoted string is a title.
+var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
+
+// Limits on how far from a quote attribution is looked for, in words.
+const (
+	maxAfter   = 8  // a cue after the quote: ”, said the mayor / ”, the mayor said
+	maxBefore  = 25 // a cue before it: The mayor said: “
+	maxSpeaker = 8  // words of a speaker phrase
+)
+
+type attributor struct {
+	body   string
+	spans  []span
+	toks   []text.Token
+	bounds []int // clause ends: sentence ends outside quotes and line breaks, sorted
+	found  []*unspun.Speaker
+}
+
+func newAttributor(body string, spans []span) *attributor {
+	a := &attributor{body: body, spans: spans, toks: text.Tokens(body), found: make([]*unspun.Speaker, len(spans))}
+	k := 0
+	for i := 0; i < len(body); i++ {
+		for k < len(spans) && spans[k].end <= i {
+			k++
+		}
+		if k < len(spans) && i >= spans[k].start {
+			i = spans[k].end - 1
+			continue
+		}
+		switch body[i] {
+		case '\n':
+			a.bounds = append(a.bounds, i)
+		case '.', '!', '?', ';':
+			if (i+1 >= len(body) || body[i+1] == ' ' || body[i+1] == '\n') && !(body[i] == '.' && afterAbbreviation(body, i)) {
+				a.bounds = append(a.bounds, i+1)
+			}
+		}
+	}
+	return a
+}
+
+// afterAbbreviation reports whether the dot at i ends a title or an initial
+// ("Rep.", "J.") rather than a sentence.
+func afterAbbreviation(body string, i int) bool {
+	j := i
+	for j > 0 && unicode.IsLetter(rune(body[j-1])) {
+		j--
+	}
+	w := strings.ToLower(body[j:i])
+	return len(w) == 1 || titles[w] && len(w) <= 4
+}
+
+// clause returns the text range around quote i that attribution may use:
+// from the last clause end (or the previous quote's end) before it to the
+// next clause end (or the next quote's start) after it.
+func (a *attributor) clause(i int) (before, after [2]int) {
+	q := a.spans[i]
+	start, end := 0, len(a.body)
+	for _, b := range a.bounds {
+		if b <= q.start {
+			start = b
+		}
+		if b >= q.end {
+			end = b
+			break
+		}
+	}
+	if i > 0 && a.spans[i-1].end > start {
+		start = a.spans[i-1].end
+	}
+	if i+1 < len(a.spans) && a.spans[i+1].start < end {
+		end = a.spans[i+1].start
+	}
+	return [2]int{start, q.start}, [2]int{q.end, end}
+}
+
+// tokensIn returns the tokens inside [r0, r1).
+func (a *attributor) tokensIn(r [2]int) []text.Token {
+	lo := searchTok(a.toks, r[0])
+	hi := lo
+	for hi < len(a.toks) && a.toks[hi].End <= r[1] {
+		hi++
+	}
+	return a.toks[lo:hi]
+}
+
+func searchTok(toks []text.Token, pos int) int {
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if toks[m].Start < pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// cueAt reports whether a cue starts at toks[i] and how many words it has.
+func cueAt(toks []text.Token, i int) int {
+	if i+1 < len(toks) && cues[toks[i].Norm+" "+toks[i+1].Norm] {
+		return 2
+	}
+	if i+2 < len(toks) && cues[toks[i].Norm+" "+toks[i+1].Norm+" "+toks[i+2].Norm] {
+		return 3
+	}
+	if cues[toks[i].Norm] {
+		return 1
+	}
+	return 0
+}
+
+// isNotSpeech recognises quoted strings that are titles or scare quotes:
+// a few capitalised words with no cue nearby ("Evening Ferry Hour"), or a
+// quote after "so-called".
+func (a *attributor) isNotSpeech(i int) bool {
+	q := a.spans[i]
+	inner := a.tokensIn([2]int{q.start, q.end})
+	before, after := a.clause(i)
+	prev := a.tokensIn(before)
+	if n := len(prev); n >= 2 && prev[n-2].Norm == "so" && prev[n-1].Norm == "called" {
+		return true
+	}
+	if len(inner) == 0 || len(inner) > 5 {
+		return false
+	}
+	for _, t := range inner {
+		if !t.Capital && !t.Number && !text.IsStopword(t.Norm) {
+			return false // a lower-case content word: speech or a partial quote
+		}
+	}
+	if !inner[0].Capital && !inner[0].Number {
+		return false
+	}
+	if n := len(prev); n >= 1 && titleLead[prev[n-1].Norm] {
+		return true // on “Evening Ferry Hour”, the film “13th”
+	}
+	for _, r := range [][2]int{before, after} {
+		for k, toks := 0, a.tokensIn(r); k < len(toks); k++ {
+			if cueAt(toks, k) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// attribute finds the speaker of quote i, or nil.
+func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
+	before, after := a.clause(i)
+	if sp, cue := a.fromAfter(after); sp != nil {
+		a.found[i] = sp
+		return sp, cue
+	}
+	if sp, cue := a.fromBefore(before, i); sp != nil {
+		a.found[i] = sp
+		return sp, cue
+	}
+	// A partial quote inside a sentence belongs to the sentence's subject:
+	// "Reyes is again questioning whether the vote was “fair and square.”"
+	if sp := a.sentenceSubject(i); sp != nil {
+		a.found[i] = sp
+		return sp, ""
+	}
+	// The quote continues the previous quote's speaker: in the same
+	// paragraph, or starting the next one.
+	if i > 0 && a.found[i-1] != nil && a.paragraphsBetween(a.spans[i-1].end, a.spans[i].start) <= 1 {
+		a.found[i] = a.found[i-1]
+		return a.found[i-1], ""
+	}
+	return nil, ""
+}
+
+func (a *attributor) paragraphsBetween(from, to int) int {
+	return strings.Count(a.body[from:to], "\n")
+}
+
+// fromAfter reads ”, said Ana Reyes / ”, Reyes said / ”, she added.
+func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
+	toks := a.tokensIn(r)
+	for c := 0; c < len(toks) && c < maxAfter; c++ {
+		n := cueAt(toks, c)
+		if n == 0 {
+			continue
+		}
+		cue := a.body[toks[c].Start:toks[c+n-1].End]
+		if c > 0 {
+			return a.speaker(toks[:c]), cue // subject before the cue
+		}
+		rest := toks[n:]
+		return a.speaker(upToComma(a.body, rest)), cue
+	}
+	return nil, ""
+}
+
+// fromBefore reads Ana Reyes said: “ / Reyes, the mayor, said “ / According
+// to Reyes, “ / a colon lead-in ending the previous paragraph.
+func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
+	toks := a.tokensIn(r)
+	if len(toks) == 0 || strings.TrimSpace(a.body[r[0]:r[1]]) == "" {
+		// A quote opening its paragraph: the previous paragraph may end with a lead-in colon.
+		end := strings.TrimRight(a.body[:r[0]], " \t\r\n")
+		if !strings.HasSuffix(end, ":") {
+			return nil, ""
+		}
+		start := len(end) - 1
+		for _, b := range a.bounds {
+			if b < start-1 {
+				r = [2]int{b, start}
+			}
+		}
+		if i > 0 && a.spans[i-1].end > r[0] {
+			r[0] = a.spans[i-1].end
+		}
+		toks = a.tokensIn(r)
+	}
+	lo := max(0, len(toks)-maxBefore)
+	for c := len(toks) - 1; c >= lo; c-- {
+		n := cueAt(toks, c)
+		if n == 0 {
+			continue
+		}
+		cue := a.body[toks[c].Start:toks[c+n-1].End]
+		if toks[c].Norm == "according" {
+			return a.speaker(upToComma(a.body, toks[c+n:])), cue
+		}
+		if c == 0 {
+			return nil, ""
+		}
+		subj := subjectBefore(a.body, toks[:c])
+		if r := relative(subj); r > 0 { // "Reyes, who called it “a farce”": the antecedent
+			subj = subjectBefore(a.body, toks[:c-len(subj)+r])
+		} else if r == 0 && c-len(subj) > 0 {
+			subj = subjectBefore(a.body, toks[:c-len(subj)])
+		}
+		if len(subj) > 6 { // not a clean subject ("He released a letter that says"): the sentence's subject
+			if sp := a.subjectAt(subj[0].Start); sp != nil {
+				return sp, cue
+			}
+		}
+		return a.speaker(subj), cue
+	}
+	return nil, ""
+}
+
+// relative returns the index of a relative pronoun opening subj ("who
+// said", "which described"), -1 when there is none; 0 means subj is only
+// the pronoun.
+func relative(subj []text.Token) int {
+	if len(subj) == 0 {
+		return -1
+	}
+	switch subj[0].Norm {
+	case "who", "which", "that", "whom":
+		if len(subj) == 1 {
+			return 0
+		}
+		return -1
+	}
+	return -1
+}
+
+// sentenceStart returns where the sentence holding pos starts.
+func (a *attributor) sentenceStart(pos int) int {
+	start := 0
+	for _, b := range a.bounds {
+		if b > pos {
+			break
+		}
+		start = b
+	}
+	return start
+}
+
+// sentenceSubject returns the subject of the sentence of quote i when the
+// quote sits inside the sentence (not at its start).
+func (a *attributor) sentenceSubject(i int) *unspun.Speaker {
+	q := a.spans[i]
+	start := a.sentenceStart(q.start)
+	if strings.TrimSpace(a.body[start:q.start]) == "" {
+		return nil // the quote opens its sentence: no subject before it
+	}
+	return a.subjectAt(start)
+}
+
+// subjectAt reads a subject at the start of a clause: a pronoun in its first
+// three words, or a run of capitalised words (titles left out) in its first six.
+func (a *attributor) subjectAt(pos int) *unspun.Speaker {
+	k := searchTok(a.toks, pos)
+	// An opening phrase ("Following the debate, Reyes said", "On Monday,
+	// she said"): the subject comes after its comma.
+	if k < len(a.toks) && (text.IsStopword(a.toks[k].Norm) && !isPronoun(a.toks[k].Norm) || strings.HasSuffix(a.toks[k].Norm, "ing")) {
+		for j := k + 1; j < len(a.toks) && j < k+10; j++ {
+			if strings.Contains(a.body[a.toks[j-1].End:a.toks[j].Start], ",") {
+				k = j
+				break
+			}
+		}
+	}
+	for j := k; j < len(a.toks) && j < k+6; j++ {
+		t := a.toks[j]
+		if j < k+3 && isPronoun(t.Norm) {
+			end := t.Start + len(pronounOf(t.Norm))
+			return &unspun.Speaker{Name: a.resolvePronoun(t.Start), Mention: &unspun.Span{Start: t.Start, End: end}}
+		}
+		if t.Capital && !t.Number && !titles[t.Norm] && !text.IsStopword(t.Norm) {
+			e := j
+			for e+1 < len(a.toks) && a.toks[e+1].Capital && a.adjacent(a.toks[e], a.toks[e+1]) {
+				e++
+			}
+			return a.speaker(a.toks[j : e+1])
+		}
+	}
+	return nil
+}
+
+// pronounOf strips a contraction: "he's" → "he".
+func pronounOf(norm string) string {
+	if i := strings.IndexByte(norm, '\''); i > 0 {
+		return norm[:i]
+	}
+	return norm
+}
+
+func isPronoun(norm string) bool { return pronouns[pronounOf(norm)] }
+
+// upToComma returns the tokens before the first comma or clause end.
+func upToComma(body string, toks []text.Token) []text.Token {
+	for k := 1; k < len(toks); k++ {
+		if gap := body[toks[k-1].End:toks[k].Start]; strings.ContainsAny(gap, ",;:()—") {
+			return toks[:k]
+		}
+	}
+	return toks
+}
+
+// subjectBefore picks the subject of a cue from the words before it,
+// passing over an apposition: "Ana Reyes, the mayor, said" → Ana Reyes;
+// "On Monday, Reyes said" → Reyes.
+func subjectBefore(body string, toks []text.Token) []text.Token {
+	var segs [][]text.Token
+	start := 0
+	for k := 1; k <= len(toks); k++ {
+		if k == len(toks) || strings.ContainsAny(body[toks[k-1].End:toks[k].Start], ",;:()—") {
+			segs = append(segs, toks[start:k])
+			start = k
+		}
+	}
+	last := segs[len(segs)-1]
+	endsWithComma := strings.Contains(body[last[len(last)-1].End:min(len(body), last[len(last)-1].End+2)], ",")
+	if endsWithComma && len(segs) >= 2 && startsWithDeterminer(last) {
+		return segs[len(segs)-2] // Ana Reyes, a doctor, said
+	}
+	if len(segs) >= 2 && startsWithDeterminer(last) && !hasName(last) && hasName(segs[len(segs)-2]) {
+		return segs[len(segs)-2]
+	}
+	return last
+}
+
+func startsWithDeterminer(toks []text.Token) bool {
+	switch toks[0].Norm {
+	case "a", "an", "the", "who", "which", "whose", "its", "his", "her", "their":
+		return true
+	}
+	return false
+}
+
+func hasName(toks []text.Token) bool {
+	for _, t := range toks {
+		if t.Capital && !titles[t.Norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// speaker turns a phrase into a speaker: a pronoun, a name (titles left
+// out, a surname resolved to an earlier full name), or a description.
+func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
+	if len(phrase) == 0 {
+		return nil
+	}
+	if len(phrase) > maxSpeaker {
+		phrase = phrase[len(phrase)-maxSpeaker:]
+	}
+	// A pronoun subject: "he said".
+	if last := phrase[len(phrase)-1]; len(phrase) <= 2 && isPronoun(last.Norm) {
+		end := last.Start + len(pronounOf(last.Norm))
+		return &unspun.Speaker{Name: a.resolvePronoun(last.Start), Mention: &unspun.Span{Start: last.Start, End: end}}
+	}
+	// The last run of capitalised words is the name.
+	end := -1
+	for k := len(phrase) - 1; k >= 0; k-- {
+		if phrase[k].Capital && !phrase[k].Number {
+			end = k
+			break
+		}
+	}
+	if end >= 0 {
+		start := end
+		for start > 0 && (phrase[start-1].Capital || isInitial(phrase[start-1])) && a.adjacent(phrase[start-1], phrase[start]) {
+			start--
+		}
+		run := phrase[start : end+1]
+		nameStart := 0
+		for nameStart < len(run)-1 && titles[run[nameStart].Norm] {
+			nameStart++
+		}
+		name := run[nameStart:]
+		if len(name) > 0 && !(len(run) == 1 && titles[run[0].Norm] && len(phrase) > 1) {
+			sp := unspun.Span{Start: name[0].Start, End: name[len(name)-1].End}
+			full := a.body[sp.Start:sp.End]
+			if len(name) == 1 {
+				full = a.resolveSurname(name[0], sp.Start)
+			}
+			return &unspun.Speaker{Name: full, Mention: &sp}
+		}
+	}
+	// A description: "the mayor", "a spokesman for the council".
+	content := false
+	for _, t := range phrase {
+		if !text.IsStopword(t.Norm) {
+			content = true
+		}
+	}
+	if !content {
+		return nil
+	}
+	k := 0
+	for k < len(phrase)-1 && !startsWithDeterminer(phrase[k:]) && !phrase[k].Capital {
+		k++
+	}
+	if !startsWithDeterminer(phrase[k:]) {
+		k = 0
+	}
+	sp := unspun.Span{Start: phrase[k].Start, End: phrase[len(phrase)-1].End}
+	return &unspun.Speaker{Name: a.body[sp.Start:sp.End], Mention: &sp}
+}
+
+func isInitial(t text.Token) bool {
+	return utf8.RuneCountInString(t.Norm) == 1 && t.Capital
+}
+
+// adjacent reports whether two tokens are separated by spaces or a dot only
+// (so "Reyes, Ana" is two runs, "J. Reyes" one).
+func (a *attributor) adjacent(x, y text.Token) bool {
+	gap := a.body[x.End:y.Start]
+	return strings.Trim(gap, " .") == "" && len(gap) <= 2
+}
+
+// resolveSurname finds an earlier mention "First Last" of a surname.
+func (a *attributor) resolveSurname(t text.Token, before int) string {
+	k := searchTok(a.toks, before)
+	for j := k - 1; j > 0; j-- {
+		if a.toks[j].Norm != t.Norm || !a.toks[j].Capital {
+			continue
+		}
+		s := j
+		for s > 0 && (a.toks[s-1].Capital || isInitial(a.toks[s-1])) && !titles[a.toks[s-1].Norm] && a.adjacent(a.toks[s-1], a.toks[s]) {
+			s--
+		}
+		if s < j {
+			return a.body[a.toks[s].Start:a.toks[j].End]
+		}
+	}
+	return a.body[t.Start:t.End]
+}
+
+// resolvePronoun names the nearest person mentioned before pos: the last
+// speaker found, else the last run of two or more capitalised words.
+func (a *attributor) resolvePronoun(pos int) string {
+	for i := len(a.found) - 1; i >= 0; i-- {
+		if a.found[i] != nil && a.spans[i].start < pos && a.found[i].Mention != nil && !pronouns[strings.ToLower(a.body[a.found[i].Mention.Start:a.found[i].Mention.End])] {
+			return a.found[i].Name
+		}
+	}
+	k := searchTok(a.toks, pos)
+	for j := k - 1; j > 0; j-- {
+		t := a.toks[j]
+		if !t.Capital || titles[t.Norm] || !unicode.IsUpper(rune(a.body[t.Start])) {
+			continue
+		}
+		s := j
+		for s > 0 && a.toks[s-1].Capital && !titles[a.toks[s-1].Norm] && a.adjacent(a.toks[s-1], a.toks[s]) {
+			s--
+		}
+		if s < j {
+			return a.body[a.toks[s].Start:a.toks[j].End]
+		}
+	}
+	t := a.toks[min(k, len(a.toks)-1)]
+	return a.body[t.Start:t.End] // nobody named before: the pronoun itself
+}
