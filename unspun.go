@@ -102,8 +102,8 @@ type Summary struct {
 	CopiedFraction  float64
 	Sources         int // distinct source articles
 	SpinEdits       int // substitutions over all first-ranked sources
-	OrphanQuotes    int
-	RecoveredQuotes int
+	OrphanQuotes    int // quotes without a speaker in the article itself
+	RecoveredQuotes int // …of which a source named the speaker
 	Originality     float64 // 1 - CopiedFraction
 }
 

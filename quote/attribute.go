@@ -243,6 +243,7 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			return nil, ""
 		}
 		start := len(end) - 1
+		r = [2]int{0, start}
 		for _, b := range a.bounds {
 			if b < start-1 {
 				r = [2]int{b, start}
@@ -267,12 +268,12 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			return nil, ""
 		}
 		subj := subjectBefore(a.body, toks[:c])
-		if r := relative(subj); r > 0 { // "Reyes, who called it “a farce”": the antecedent
-			subj = subjectBefore(a.body, toks[:c-len(subj)+r])
-		} else if r == 0 && c-len(subj) > 0 {
-			subj = subjectBefore(a.body, toks[:c-len(subj)])
+		if isRelative(subj) && c > len(subj) {
+			// "Lind, who called it “a farce”": the antecedent, the name nearest the pronoun
+			return a.speaker(subjectBefore(a.body, toks[:c-len(subj)])), cue
 		}
-		if len(subj) > 6 { // not a clean subject ("He released a letter that says"): the sentence's subject
+		if last := subj[len(subj)-1]; len(subj) > 6 && !last.Capital {
+			// not a clean subject ("He released a letter that says"): the sentence's subject
 			if sp := a.subjectAt(subj[0].Start); sp != nil {
 				return sp, cue
 			}
@@ -282,21 +283,16 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 	return nil, ""
 }
 
-// relative returns the index of a relative pronoun opening subj ("who
-// said", "which described"), -1 when there is none; 0 means subj is only
-// the pronoun.
-func relative(subj []text.Token) int {
-	if len(subj) == 0 {
-		return -1
+// isRelative reports whether subj is a lone relative pronoun.
+func isRelative(subj []text.Token) bool {
+	if len(subj) != 1 {
+		return false
 	}
 	switch subj[0].Norm {
 	case "who", "which", "that", "whom":
-		if len(subj) == 1 {
-			return 0
-		}
-		return -1
+		return true
 	}
-	return -1
+	return false
 }
 
 // sentenceStart returns where the sentence holding pos starts.

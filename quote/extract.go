@@ -55,14 +55,14 @@ func markLen(body string, i int, r rune) int {
 	return utf8.RuneLen(r)
 }
 
-func closes(k kind, body string, i int, r rune) bool {
+func closes(k kind, opener rune, body string, i int, r rune) bool {
 	switch k {
 	case double:
 		switch r {
 		case '”', '»':
 			return true
-		case '“': // „…“ closes with a high mark
-			return false
+		case '“': // closes only „…“, the low-high style
+			return opener == '„'
 		case '"':
 			return !isOpenContext(body, i, r) || isCloseContext(body, i, r)
 		case '\'':
@@ -148,7 +148,7 @@ func findQuotes(body string) []span {
 				restart = p
 				break
 			}
-			if closes(k, body, j, c) {
+			if closes(k, r, body, j, c) {
 				closed = j + markLen(body, j, c)
 				break
 			}

@@ -12,6 +12,7 @@ import (
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/quote"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/text"
 )
@@ -53,6 +54,15 @@ type sourceDoc struct {
 	sentences []unspun.Span
 	units     [][]align.Unit // nil until needed
 	tokens    []text.Token   // scratch
+	quotes    []unspun.Quote // nil until needed
+	quoted    bool
+}
+
+func (d *sourceDoc) quoteList() []unspun.Quote {
+	if !d.quoted {
+		d.quotes, d.quoted = quote.Extract(d.article.Body), true
+	}
+	return d.quotes
 }
 
 func (d *sourceDoc) sentenceUnits(i int, aliases *align.Aliases) []align.Unit {
@@ -91,11 +101,13 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		return unspun.Trace{}, err
 	}
 	tr := unspun.Trace{Article: a, Sentences: make([]unspun.SentenceTrace, len(an.Sentences))}
+	origins := make([]*sourceDoc, len(an.Sentences)) // the first-ranked source of each sentence
 	var window []align.Unit
 	var bounds []int
 	for i, sp := range an.Sentences {
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
 		best := map[uint32]unspun.Source{} // best verified alignment per source article
+		docs := map[uint32]*sourceDoc{}
 		for _, c := range cands[i] {
 			if c.Score < t.opts.MinVoteShare*cands[i][0].Score {
 				break // far weaker than the best candidate: not worth verifying
@@ -123,10 +135,16 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 			}
 			meta := src.article
 			meta.Body = ""
+			docs[c.Doc] = src
 			best[c.Doc] = unspun.Source{Article: meta, Span: r.Source,
 				Text: src.article.Body[r.Source.Start:r.Source.End], Similarity: r.Similarity, Edits: r.Edits}
 		}
 		st.Sources = t.rank(best)
+		for num, src := range best {
+			if len(st.Sources) > 0 && src.Article.ID == st.Sources[0].Article.ID {
+				origins[i] = docs[num]
+			}
+		}
 		if t.opts.Learn && len(st.Sources) > 0 && st.Sources[0].Similarity >= t.opts.LearnMinSim {
 			for _, e := range st.Sources[0].Edits {
 				if e.Op == unspun.Substitute && (e.Kind == "" || e.Kind == unspun.KindLearned) {
@@ -136,8 +154,39 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		}
 		tr.Sentences[i] = st
 	}
+	tr.Quotes = recoverSpeakers(quote.Extract(a.Body), tr.Sentences, origins)
 	tr.Summary = Summarize(tr)
 	return tr, nil
+}
+
+// recoverSpeakers gives an orphan quote the speaker its source gave it: the
+// quote's sentence was traced to a source, and a quote of that source
+// overlapping the aligned span has a speaker.
+func recoverSpeakers(qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc) []unspun.Quote {
+	for qi := range qs {
+		q := &qs[qi]
+		if q.Speaker != nil {
+			continue
+		}
+		for si, st := range sentences {
+			if st.Span.End <= q.Span.Start || st.Span.Start >= q.Span.End || origins[si] == nil {
+				continue
+			}
+			src := st.Sources[0]
+			for _, sq := range origins[si].quoteList() {
+				if sq.Speaker == nil || sq.Span.End <= src.Span.Start || sq.Span.Start >= src.Span.End {
+					continue
+				}
+				q.Speaker = &unspun.Speaker{Name: sq.Speaker.Name, RecoveredFrom: src.Article.ID}
+				q.Cue = sq.Cue
+				break
+			}
+			if q.Speaker != nil {
+				break
+			}
+		}
+	}
+	return qs
 }
 
 // window gathers the units of the source sentences around sentence c.
@@ -241,7 +290,8 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		switch {
 		case q.Speaker == nil:
 			s.OrphanQuotes++
-		case q.Speaker.RecoveredFrom != "":
+		case q.Speaker.RecoveredFrom != "": // an orphan in its own article, its speaker found in a source
+			s.OrphanQuotes++
 			s.RecoveredQuotes++
 		}
 	}

@@ -110,8 +110,6 @@ func traceAll(ctx context.Context, s store.Store, opts trace.Options, workers in
 				start := time.Now()
 				tr, err := t.Trace(ctx, j.art)
 				lat.add(time.Since(start))
-				tr.Quotes = traceQuotes(tr)
-				tr.Summary = trace.Summarize(tr)
 				results <- result{j.seq, tr, err}
 			}
 		}()
@@ -164,10 +162,6 @@ func traceAll(ctx context.Context, s store.Store, opts trace.Options, workers in
 	}
 	return next, firstErr
 }
-
-// traceQuotes returns the quotes of a traced article. Quote extraction is
-// not built yet (issue: quotes); the contract's field is an empty list.
-func traceQuotes(unspun.Trace) []unspun.Quote { return nil }
 
 // latencies collects per-article trace times for --stats.
 type latencies struct {

@@ -1,0 +1,155 @@
+package quote
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+type want struct {
+	quote   string // the quote's text, marks included
+	speaker string // resolved name, "" for an orphan
+	mention string // the mention's text, when checked
+}
+
+func TestExtract(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []want
+	}{
+		{"cue after, name after", "“We will rebuild,” said Ana Reyes.",
+			[]want{{"“We will rebuild,”", "Ana Reyes", "Ana Reyes"}}},
+		{"cue after, name before, surname resolved", "Mayor Ana Reyes toured the dam. “It held,” Reyes said.",
+			[]want{{"“It held,”", "Ana Reyes", "Reyes"}}},
+		{"colon lead-in", "Ana Reyes said: “We will rebuild.”",
+			[]want{{"“We will rebuild.”", "Ana Reyes", "Ana Reyes"}}},
+		{"according to", "According to Hugo Lind, “the bridge is safe.”",
+			[]want{{"“the bridge is safe.”", "Hugo Lind", "Hugo Lind"}}},
+		{"apposition", "Hugo Lind, a ferry captain, said “the storm came from nowhere.”",
+			[]want{{"“the storm came from nowhere.”", "Hugo Lind", "Hugo Lind"}}},
+		{"pronoun resolved to the person named before", "Ana Reyes visited the dam at dawn. “It held,” she said.",
+			[]want{{"“It held,”", "Ana Reyes", "she"}}},
+		{"continuation keeps the speaker", "“It held,” Reyes said. “We were lucky.”",
+			[]want{{"“It held,”", "Reyes", "Reyes"}, {"“We were lucky.”", "Reyes", "Reyes"}}},
+		{"quote over two paragraphs", "“The first part of the statement.\n\n“The second part,” Reyes said.",
+			[]want{{"“The first part of the statement.\n\n“The second part,”", "Reyes", ""}}},
+		{"nested quote is part of it", "“He told me ‘run’ and I ran,” said Hugo Lind.",
+			[]want{{"“He told me ‘run’ and I ran,”", "Hugo Lind", ""}}},
+		{"straight quotes", `"We are ready," said Hugo Lind.`,
+			[]want{{`"We are ready,"`, "Hugo Lind", ""}}},
+		{"apostrophes are not quotes", "Brenno’s mayor didn’t comment on the council's plan.", nil},
+		{"a title is not a quote", "She appeared on “Evening Ferry Hour” last week.", nil},
+		{"a scare quote is not a quote", "The so-called “flood tax” passed.", nil},
+		{"orphan", "The ferry left late.\n\n“Nobody warned us.”",
+			[]want{{"“Nobody warned us.”", "", ""}}},
+		{"lead-in colon ends the previous paragraph", "Reyes told the council:\n\n“We need a channel.”",
+			[]want{{"“We need a channel.”", "Reyes", "Reyes"}}},
+		{"titles kept apart from the name", "“It is stable,” said Secretary of State Ana Reyes.",
+			[]want{{"“It is stable,”", "Ana Reyes", "Ana Reyes"}}},
+		{"partial quote, cue before", "Reyes called the plan “a farce” on Monday.",
+			[]want{{"“a farce”", "Reyes", "Reyes"}}},
+		{"punctuation outside the marks", "The dam is “stable”, Reyes said.",
+			[]want{{"“stable”", "Reyes", "Reyes"}}},
+		{"bracketed insertion", "“I said it [the dam] was obsolete,” Hugo Lind said.",
+			[]want{{"“I said it [the dam] was obsolete,”", "Hugo Lind", ""}}},
+		{"guillemets", "«Nous reconstruirons», said Ana Reyes.",
+			[]want{{"«Nous reconstruirons»", "Ana Reyes", ""}}},
+		{"low-high marks", "„Wir bauen neu“, said Ana Reyes.",
+			[]want{{"„Wir bauen neu“", "Ana Reyes", ""}}},
+		{"two apostrophes as a double mark", "''We will rebuild,'' said Ana Reyes.",
+			[]want{{"''We will rebuild,''", "Ana Reyes", ""}}},
+		{"subject of the sentence for an embedded quote", "Reyes is again questioning whether the vote was “fair and square.”",
+			[]want{{"“fair and square.”", "Reyes", "Reyes"}}},
+		{"opening phrase before the subject", "On Monday, Hugo Lind warned that the pass was “closed for good.”",
+			[]want{{"“closed for good.”", "Hugo Lind", "Hugo Lind"}}},
+		{"relative pronoun resolves to its antecedent", "The plan was opposed by Hugo Lind, who called it “a farce.”",
+			[]want{{"“a farce.”", "Hugo Lind", "Hugo Lind"}}},
+		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Extract(tt.in)
+			if len(got) != len(tt.want) {
+				var texts []string
+				for _, q := range got {
+					texts = append(texts, q.Text)
+				}
+				t.Fatalf("got %d quotes %q, want %d", len(got), texts, len(tt.want))
+			}
+			for i, w := range tt.want {
+				q := got[i]
+				if q.Text != w.quote || tt.in[q.Span.Start:q.Span.End] != q.Text {
+					t.Errorf("quote %d = %q, want %q", i, q.Text, w.quote)
+				}
+				name := ""
+				if q.Speaker != nil {
+					name = q.Speaker.Name
+				}
+				if name != w.speaker {
+					t.Errorf("quote %d speaker = %q, want %q", i, name, w.speaker)
+				}
+				if w.mention != "" && (q.Speaker == nil || q.Speaker.Mention == nil || tt.in[q.Speaker.Mention.Start:q.Speaker.Mention.End] != w.mention) {
+					t.Errorf("quote %d mention is not %q: %+v", i, w.mention, q.Speaker)
+				}
+			}
+		})
+	}
+}
+
+// TestLinearTime feeds inputs that would make a naive pairing quadratic.
+func TestHostileInputs(t *testing.T) {
+	inputs := map[string]string{
+		"10 MB without a closing mark": "“" + strings.Repeat("word ", 2<<20),
+		"a mark every other character": strings.Repeat("“a", 1<<18),
+		"straight quotes only":         strings.Repeat("\"", 1<<18),
+		"right-to-left and mixed":      strings.Repeat("«שלום» said Ana. „Привет“ ", 1000),
+		"invalid UTF-8":                "“abc\xff\xfe” said Reyes.",
+	}
+	for name, in := range inputs {
+		for _, q := range Extract(in) {
+			if q.Span.Start < 0 || q.Span.End > len(in) || q.Span.Start >= q.Span.End {
+				t.Fatalf("%s: bad span %+v", name, q.Span)
+			}
+		}
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	for _, s := range []string{"“We will,” said Ana Reyes.", "“a\n\n“b,” she said", "'' x '' \" y \" ‘z’", "„a“ «b»", "According to X, “y”"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, q := range Extract(s) {
+			if q.Span.Start < prev || q.Span.End > len(s) || q.Span.Start >= q.Span.End || s[q.Span.Start:q.Span.End] != q.Text {
+				t.Fatalf("bad quote %+v in %q", q.Span, s)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(q.Text) {
+				t.Fatalf("quote splits a rune: %q", q.Text)
+			}
+			if sp := q.Speaker; sp != nil && sp.Mention != nil {
+				if sp.Mention.Start < 0 || sp.Mention.End > len(s) || sp.Mention.Start >= sp.Mention.End {
+					t.Fatalf("bad mention %+v", sp.Mention)
+				}
+			}
+			prev = q.Span.End
+		}
+	})
+}
+
+// BenchmarkExtract measures quote extraction on news-like text.
+func BenchmarkExtract(b *testing.B) {
+	var body strings.Builder
+	for body.Len() < 64<<10 {
+		body.WriteString("Mayor Ana Reyes toured the dam on Tuesday. “It held, and we were lucky,” Reyes said. ")
+		body.WriteString("Hugo Lind, a ferry captain, called the warning “late and vague.”\n\n")
+		body.WriteString("Engineers will inspect the moraine wall from the air once the cloud lifts.\n\n")
+	}
+	s := body.String()
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Extract(s)
+	}
+}
