@@ -292,3 +292,62 @@ func storedCount(line string) (int, bool) {
 	n, err := strconv.Atoi(strings.Fields(rest)[0])
 	return n, err == nil
 }
+
+func TestQuotesCommand(t *testing.T) {
+	f := demoFiles(t)
+	r := runCLI(t, "", "quotes", "--format", "json", f.Corpus)
+	if r.code != exitOK {
+		t.Fatalf("quotes: %d %s", r.code, r.stderr)
+	}
+	found := false
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var ql quotesLine
+		if err := json.Unmarshal([]byte(line), &ql); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range ql.Quotes {
+			if q.Speaker != nil && q.Speaker.Name == "Tomas Reyhan" && strings.HasPrefix(q.Text, "“The water came faster") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("the wire story's quote is not attributed to Tomas Reyhan")
+	}
+	db := filepath.Join(t.TempDir(), "idx")
+	runCLI(t, "", "add", "--db", db, f.Corpus, f.Farm)
+	r = runCLI(t, "", "quotes", "--db", db, "--speaker", "Hale")
+	if r.code != exitOK || !strings.Contains(r.stdout, "“That drill saved lives tonight, I have no doubt,”") || !strings.Contains(r.stdout, "keldmark-courier/brenno-night") {
+		t.Errorf("quotes --speaker Hale: %d %q", r.code, r.stdout)
+	}
+}
+
+func TestTraceRecoversOrphanSpeakers(t *testing.T) {
+	f := demoFiles(t)
+	db := filepath.Join(t.TempDir(), "idx")
+	runCLI(t, "", "add", "--db", db, f.Corpus)
+	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Farm)
+	var buzz struct {
+		Quotes []struct {
+			Text    string
+			Speaker *struct {
+				Name       string
+				Start, End *int
+			}
+			RecoveredFrom *string `json:"recovered_from"`
+		}
+		Summary map[string]float64
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, `"id":"dailybuzzhub/brenno-shocking-night"`) {
+			json.Unmarshal([]byte(line), &buzz)
+		}
+	}
+	if len(buzz.Quotes) != 3 || buzz.Summary["orphan_quotes"] != 3 || buzz.Summary["recovered_quotes"] != 3 {
+		t.Fatalf("dailybuzzhub quotes %+v summary %v", buzz.Quotes, buzz.Summary)
+	}
+	q := buzz.Quotes[0]
+	if q.Speaker == nil || q.Speaker.Name != "Tomas Reyhan" || q.Speaker.Start != nil || q.RecoveredFrom == nil || *q.RecoveredFrom != "northernwire/brenno-flood" {
+		t.Errorf("first orphan: %+v recovered from %v", q.Speaker, q.RecoveredFrom)
+	}
+}

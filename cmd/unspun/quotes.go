@@ -3,14 +3,20 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/quote"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/text"
 )
 
 const quotesHelp = `
 Usage: unspun quotes [--format text|json] PATH...
+       unspun quotes [--db DIR] --speaker NAME [--format text|json]
 
 Lists every quote of each article with its speaker, from the article alone:
 quote marks of every common style, quotes running over paragraphs, and
@@ -18,6 +24,10 @@ speakers found by cue verbs ("said", "told", "according to"), appositions,
 colon lead-ins, the previous quote's speaker and pronouns, with full names
 resolved from earlier mentions. A quote with no speaker is an orphan
 (speaker null); 'unspun trace' recovers orphans' speakers from sources.
+
+With --speaker, reads no input but the whole index: every quote attributed
+to NAME (a full name, or part of one: "Reyes"), the same words grouped
+together with every article that ran them, earliest first.
 `
 
 // quotesLine is one line of `unspun quotes --format json`.
@@ -32,6 +42,8 @@ type quotesLine struct {
 func runQuotes(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("quotes", quotesHelp)
 	format := fs.String("format", "text", "output format: text or json (JSON Lines, see docs/json.md)")
+	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB), with --speaker")
+	speaker := fs.String("speaker", "", "list this person's quotes across the index")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -39,6 +51,9 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	if err := formatFlag("quotes", *format, "text", "json"); err != nil {
 		fmt.Fprintln(a.stderr, err)
 		return exitUsage
+	}
+	if *speaker != "" {
+		return a.quotesBySpeaker(ctx, *db, *speaker, *format)
 	}
 	if len(paths) == 0 {
 		fmt.Fprintln(a.stderr, "unspun quotes: no input: give files, directories or - for stdin")
@@ -61,4 +76,116 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	}
 	fmt.Fprintf(a.stderr, "read %d articles, skipped %d bad records\n", in.read, in.skipped)
 	return in.status()
+}
+
+// appearance is one article that ran a quote.
+type appearance struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Site      string  `json:"site"`
+	Published *string `json:"published"`
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+
+	when time.Time
+}
+
+// speakerLine is one line of `unspun quotes --speaker NAME --format json`.
+type speakerLine struct {
+	Speaker     string       `json:"speaker"`
+	Quote       string       `json:"quote"`
+	Appearances []appearance `json:"appearances"`
+}
+
+func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int {
+	s, err := a.openDB(dir)
+	if err != nil {
+		return a.fail("quotes", err)
+	}
+	defer s.Close()
+	want := foldWords(name)
+	groups := map[string]*speakerLine{}
+	err = s.Articles(ctx, func(art unspun.Article) error {
+		for _, q := range quote.Extract(art.Body) {
+			if q.Speaker == nil || !containsWords(foldWords(q.Speaker.Name), want) {
+				continue
+			}
+			key := strings.Join(foldWords(q.Text), " ")
+			g := groups[key]
+			if g == nil {
+				g = &speakerLine{Speaker: q.Speaker.Name, Quote: q.Text}
+				groups[key] = g
+			}
+			ap := appearance{ID: art.ID, URL: art.URL, Site: art.Site, Start: q.Span.Start, End: q.Span.End, when: art.Published}
+			if !art.Published.IsZero() {
+				p := art.Published.Format(time.RFC3339)
+				ap.Published = &p
+			}
+			g.Appearances = append(g.Appearances, ap)
+		}
+		return nil
+	})
+	if err != nil {
+		return a.fail("quotes", err)
+	}
+	list := make([]*speakerLine, 0, len(groups))
+	for _, g := range groups {
+		sort.Slice(g.Appearances, func(i, j int) bool {
+			x, y := g.Appearances[i], g.Appearances[j]
+			if x.when.IsZero() != y.when.IsZero() {
+				return y.when.IsZero()
+			}
+			if !x.when.Equal(y.when) {
+				return x.when.Before(y.when)
+			}
+			return x.ID < y.ID
+		})
+		list = append(list, g)
+	}
+	sort.Slice(list, func(i, j int) bool { // earliest first, as each group's first appearance
+		x, y := list[i].Appearances[0], list[j].Appearances[0]
+		if !x.when.Equal(y.when) {
+			return x.when.Before(y.when)
+		}
+		return list[i].Quote < list[j].Quote
+	})
+	for _, g := range list {
+		if format == "json" {
+			if err := report.WriteJSON(a.stdout, g); err != nil {
+				return a.fail("quotes", err)
+			}
+			continue
+		}
+		fmt.Fprintf(a.stdout, "%s\n  — %s, in %d articles:\n", g.Quote, g.Speaker, len(g.Appearances))
+		for _, ap := range g.Appearances {
+			date := "date unknown"
+			if !ap.when.IsZero() {
+				date = ap.when.Format("2006-01-02")
+			}
+			fmt.Fprintf(a.stdout, "    %s  %s  %s\n", date, ap.Site, ap.ID)
+		}
+	}
+	fmt.Fprintf(a.stderr, "%d quotes by %q\n", len(list), name)
+	return exitOK
+}
+
+func foldWords(s string) []string {
+	var out []string
+	for _, t := range text.Tokens(s) {
+		out = append(out, t.Norm)
+	}
+	return out
+}
+
+// containsWords reports whether want occurs as a run of words in have.
+func containsWords(have, want []string) bool {
+	if len(want) == 0 {
+		return false
+	}
+	for i := 0; i+len(want) <= len(have); i++ {
+		if slices.Equal(have[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
 }
