@@ -100,10 +100,10 @@ type Summary struct {
 	Sentences       int
 	CopiedSentences int
 	CopiedFraction  float64
-	Sources         int // distinct source articles
-	SpinEdits       int // substitutions over all first-ranked sources
-	OrphanQuotes    int // quotes without a speaker in the article itself
-	RecoveredQuotes int // …of which a source named the speaker
+	Sources         int     // distinct source articles
+	SpinEdits       int     // substitutions over all first-ranked sources
+	OrphanQuotes    int     // quotes without a speaker in the article itself
+	RecoveredQuotes int     // …of which a source named the speaker
 	Originality     float64 // 1 - CopiedFraction
 }
 
