@@ -26,13 +26,16 @@ import (
 // change and keep a frozen index of every supported version in testdata.
 //
 //	1: first layout.
-const FormatVersion = 1
+//	2: a count key per term ('f'), so that a common word's long posting
+//	   list is skipped without being read.
+const FormatVersion = 2
 
 // Key prefixes.
 const (
 	prefixID      = 'a' // a + id → doc number (4 bytes, big-endian)
 	prefixDoc     = 'd' // d + doc number → record (JSON)
 	prefixPosting = 'p' // p + term (8 bytes, big-endian) → posting chunks (merged by appending)
+	prefixCount   = 'f' // f + term (8 bytes, big-endian) → int64 hits (merged by adding)
 	prefixCounter = 'c' // c + name → int64 (merged by adding)
 	prefixSubst   = 's' // s + site 0 from 0 to → int64 (merged by adding)
 	keyNext       = "n" // → next doc number
@@ -174,6 +177,12 @@ func postingKey(term uint64) []byte {
 	return k[:]
 }
 
+func countKey(term uint64) []byte {
+	k := [9]byte{prefixCount}
+	binary.BigEndian.PutUint64(k[1:], term)
+	return k[:]
+}
+
 func counterKey(name string) []byte { return append([]byte{prefixCounter}, name...) }
 
 func substKey(site, from, to string) []byte {
@@ -259,6 +268,9 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		if err := b.Merge(postingKey(term), buf, nil); err != nil {
 			return fmt.Errorf("store: put: %w", err)
 		}
+		if err := b.Merge(countKey(term), int64Value(int64(len(hits))), nil); err != nil {
+			return fmt.Errorf("store: put: %w", err)
+		}
 	}
 	if err := b.Merge(counterKey("articles"), int64Value(articles), nil); err != nil {
 		return fmt.Errorf("store: put: %w", err)
@@ -312,6 +324,21 @@ func (s *DB) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 
 // Postings implements store.Store.
 func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
+	if max > 0 {
+		// The count first: a common word's list can be megabytes.
+		c, err := s.get(countKey(key))
+		switch {
+		case errors.Is(err, unspun.ErrNotFound):
+			return dst, 0, nil
+		case err != nil:
+			return dst, 0, fmt.Errorf("store: postings: %w", err)
+		case len(c) != 8:
+			return dst, 0, fmt.Errorf("store: postings %016x: corrupt count", key)
+		}
+		if df := int(binary.LittleEndian.Uint64(c)); df > max {
+			return dst, df, nil
+		}
+	}
 	v, closer, err := s.db.Get(postingKey(key))
 	if errors.Is(err, pebbledb.ErrNotFound) {
 		return dst, 0, nil
