@@ -8,7 +8,6 @@
 package quote
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,22 +37,16 @@ func openerKind(body string, i int, r rune) (kind, bool) {
 	case '‘':
 		return single, isOpenContext(body, i, r)
 	case '\'':
-		if strings.HasPrefix(body[i:], "''") {
-			return double, isOpenContext(body, i, r) // '' as a double mark, an old typewriter convention
-		}
-		return single, isOpenContext(body, i, r)
+		// A straight apostrophe opens a quote only before a letter or digit:
+		// '' (two apostrophes, a typewriter convention) is not a quote mark.
+		next, _ := utf8.DecodeRuneInString(body[i+1:])
+		return single, isOpenContext(body, i, r) && (unicode.IsLetter(next) || unicode.IsDigit(next))
 	}
 	return 0, false
 }
 
-// markLen is the length of the mark at i: two apostrophes stand for one
-// double mark.
-func markLen(body string, i int, r rune) int {
-	if r == '\'' && strings.HasPrefix(body[i:], "''") {
-		return 2
-	}
-	return utf8.RuneLen(r)
-}
+// markLen is the length of the mark at i.
+func markLen(body string, i int, r rune) int { return utf8.RuneLen(r) }
 
 func closes(k kind, opener rune, body string, i int, r rune) bool {
 	switch k {
@@ -65,8 +58,6 @@ func closes(k kind, opener rune, body string, i int, r rune) bool {
 			return opener == '„'
 		case '"':
 			return !isOpenContext(body, i, r) || isCloseContext(body, i, r)
-		case '\'':
-			return strings.HasPrefix(body[i:], "''") && isCloseContext(body, i+1, r)
 		}
 	case single:
 		if r == '’' || r == '\'' {
