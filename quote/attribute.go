@@ -195,6 +195,10 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
 		a.found[i] = sp
 		return sp, cue
 	}
+	if sp := a.signature(after); sp != nil {
+		a.found[i] = sp
+		return sp, ""
+	}
 	// A partial quote inside a sentence belongs to the sentence's subject:
 	// "Reyes is again questioning whether the vote was “fair and square.”"
 	if sp := a.sentenceSubject(i); sp != nil {
@@ -230,6 +234,31 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 		return a.speaker(upToComma(a.body, rest)), cue
 	}
 	return nil, ""
+}
+
+// signature reads a name standing right after a quote with no cue, as in
+// vox pops and captions: ”— Ana Reyes, 34, Brenno / ” Ana Reyes, teacher.
+func (a *attributor) signature(r [2]int) *unspun.Speaker {
+	gap := a.body[r[0]:r[1]]
+	trimmed := strings.TrimLeftFunc(gap, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == ','
+	})
+	toks := a.tokensIn(r)
+	if len(toks) < 2 || len(toks) > maxAfter || toks[0].Start != r[0]+len(gap)-len(trimmed) {
+		return nil
+	}
+	e := 0
+	for e+1 < len(toks) && toks[e+1].Capital && a.adjacent(toks[e], toks[e+1]) {
+		e++
+	}
+	if e == 0 || !toks[0].Capital || titles[toks[0].Norm] || text.IsStopword(toks[0].Norm) {
+		return nil // one capitalised word may open a sentence; a name here has two
+	}
+	if e+1 < len(toks) && !strings.Contains(a.body[toks[e].End:toks[e+1].Start], ",") {
+		return nil // the name must end the clause or be followed by a comma
+	}
+	sp := unspun.Span{Start: toks[0].Start, End: toks[e].End}
+	return &unspun.Speaker{Name: a.body[sp.Start:sp.End], Mention: &sp}
 }
 
 // fromBefore reads Ana Reyes said: “ / Reyes, the mayor, said “ / According
