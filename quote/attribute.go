@@ -211,6 +211,12 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
 		a.found[i] = a.found[i-1]
 		return a.found[i-1], ""
 	}
+	// A speaker introduced in the previous sentence of the paragraph:
+	// "Reyes said the dam held. “We were lucky.”"
+	if sp, cue := a.fromPreviousSentence(i); sp != nil {
+		a.found[i] = sp
+		return sp, cue
+	}
 	return nil, ""
 }
 
@@ -231,9 +237,29 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 			return a.speaker(toks[:c]), cue // subject before the cue
 		}
 		rest := toks[n:]
-		return a.speaker(upToComma(a.body, rest)), cue
+		phrase := upToComma(a.body, rest)
+		if len(phrase) > 0 && !hasName(phrase) && len(phrase) < len(rest) && hasName(rest[len(phrase):len(phrase)+1]) {
+			// ”, said the company's chief executive, Jonas Arendt: the name in apposition
+			return a.speaker(upToComma(a.body, rest[len(phrase):])), cue
+		}
+		return a.speaker(phrase), cue
 	}
 	return nil, ""
+}
+
+// fromPreviousSentence attributes a quote that opens its sentence to the
+// subject of a cue in the sentence before it, within the paragraph.
+func (a *attributor) fromPreviousSentence(i int) (*unspun.Speaker, string) {
+	q := a.spans[i]
+	start := a.sentenceStart(q.start)
+	if strings.TrimSpace(a.body[start:q.start]) != "" || start == 0 || a.body[start-1] == '\n' || a.body[start] == '\n' {
+		return nil, "" // not opening its sentence, or opening its paragraph
+	}
+	prev := a.sentenceStart(start - 1)
+	if i > 0 && a.spans[i-1].end > prev {
+		return nil, "" // the previous sentence holds a quote of its own
+	}
+	return a.fromBefore([2]int{prev, start}, i)
 }
 
 // signature reads a name standing right after a quote with no cue, as in

@@ -1,0 +1,56 @@
+package quote_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/quote"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestDemoGolden lists the quotes of the demo corpus and farm pages with
+// their speakers and compares them with testdata/demo.golden
+// (go test ./quote -update rewrites it).
+func TestDemoGolden(t *testing.T) {
+	var got bytes.Buffer
+	for _, data := range [][]byte{demo.Corpus(), demo.Farm()} {
+		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			var rec struct{ ID, Text string }
+			if err := json.Unmarshal(line, &rec); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&got, "%s\n", rec.ID)
+			for _, q := range quote.Extract(rec.Text) {
+				who, mention := "(orphan)", ""
+				if q.Speaker != nil {
+					who = q.Speaker.Name
+					if m := q.Speaker.Mention; m != nil {
+						mention = fmt.Sprintf(" [mention %q]", rec.Text[m.Start:m.End])
+					}
+				}
+				fmt.Fprintf(&got, "  %s\n    — %s%s cue=%q\n", q.Text, who, mention, q.Cue)
+			}
+		}
+	}
+	golden := filepath.Join("testdata", "demo.golden")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("quotes differ from %s (go test ./quote -update, then review the diff):\n%s", golden, got.String())
+	}
+}
