@@ -2,6 +2,7 @@ package quote
 
 import (
 	_ "embed"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,6 +39,10 @@ var (
 
 // titleLead are words after which a capitalised quoted string is a title.
 var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
+
+// lookBack bounds how many words (or quotes) name resolution looks back
+// over, which keeps extraction linear in the article's length.
+const lookBack = 2000
 
 // Limits on how far from a quote attribution is looked for, in words.
 const (
@@ -93,15 +98,9 @@ func afterAbbreviation(body string, i int) bool {
 // next clause end (or the next quote's start) after it.
 func (a *attributor) clause(i int) (before, after [2]int) {
 	q := a.spans[i]
-	start, end := 0, len(a.body)
-	for _, b := range a.bounds {
-		if b <= q.start {
-			start = b
-		}
-		if b >= q.end {
-			end = b
-			break
-		}
+	start, end := a.sentenceStart(q.start), len(a.body)
+	if k := sort.SearchInts(a.bounds, q.end); k < len(a.bounds) {
+		end = a.bounds[k]
 	}
 	if i > 0 && a.spans[i-1].end > start {
 		start = a.spans[i-1].end
@@ -298,12 +297,7 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			return nil, ""
 		}
 		start := len(end) - 1
-		r = [2]int{0, start}
-		for _, b := range a.bounds {
-			if b < start-1 {
-				r = [2]int{b, start}
-			}
-		}
+		r = [2]int{a.sentenceStart(max(0, start-2)), start}
 		if i > 0 && a.spans[i-1].end > r[0] {
 			r[0] = a.spans[i-1].end
 		}
@@ -352,14 +346,10 @@ func isRelative(subj []text.Token) bool {
 
 // sentenceStart returns where the sentence holding pos starts.
 func (a *attributor) sentenceStart(pos int) int {
-	start := 0
-	for _, b := range a.bounds {
-		if b > pos {
-			break
-		}
-		start = b
+	if k := sort.SearchInts(a.bounds, pos+1); k > 0 {
+		return a.bounds[k-1]
 	}
-	return start
+	return 0
 }
 
 // sentenceSubject returns the subject of the sentence of quote i when the
@@ -541,7 +531,7 @@ func (a *attributor) adjacent(x, y text.Token) bool {
 // resolveSurname finds an earlier mention "First Last" of a surname.
 func (a *attributor) resolveSurname(t text.Token, before int) string {
 	k := searchTok(a.toks, before)
-	for j := k - 1; j > 0; j-- {
+	for j := k - 1; j > 0 && j > k-lookBack; j-- {
 		if a.toks[j].Norm != t.Norm || !a.toks[j].Capital {
 			continue
 		}
@@ -559,13 +549,13 @@ func (a *attributor) resolveSurname(t text.Token, before int) string {
 // resolvePronoun names the nearest person mentioned before pos: the last
 // speaker found, else the last run of two or more capitalised words.
 func (a *attributor) resolvePronoun(pos int) string {
-	for i := len(a.found) - 1; i >= 0; i-- {
+	for i := len(a.found) - 1; i >= 0 && i > len(a.found)-lookBack; i-- {
 		if a.found[i] != nil && a.spans[i].start < pos && a.found[i].Mention != nil && !pronouns[strings.ToLower(a.body[a.found[i].Mention.Start:a.found[i].Mention.End])] {
 			return a.found[i].Name
 		}
 	}
 	k := searchTok(a.toks, pos)
-	for j := k - 1; j > 0; j-- {
+	for j := k - 1; j > 0 && j > k-lookBack; j-- {
 		t := a.toks[j]
 		if !t.Capital || titles[t.Norm] || !unicode.IsUpper(rune(a.body[t.Start])) {
 			continue
