@@ -36,7 +36,7 @@ func ParseAliases(table string) *Aliases {
 			continue
 		}
 		names := strings.Split(line, "|")
-		canonical := strings.Join(normWords(names[0]), " ")
+		canonical := strings.Join(text.FoldWords(names[0]), " ")
 		for _, name := range names {
 			toks := text.Tokens(strings.TrimSpace(name))
 			if len(toks) == 0 {
@@ -57,14 +57,6 @@ func ParseAliases(table string) *Aliases {
 		}
 	}
 	return a
-}
-
-func normWords(s string) []string {
-	var out []string
-	for _, t := range text.Tokens(s) {
-		out = append(out, t.Norm)
-	}
-	return out
 }
 
 // match returns the canonical name and length of the longest alias that

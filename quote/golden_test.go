@@ -3,17 +3,13 @@ package quote_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/internal/golden"
 	"github.com/unspun/unspun/quote"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestDemoGolden lists the quotes of the demo corpus and farm pages with
 // their speakers and compares them with testdata/demo.golden
@@ -39,18 +35,5 @@ func TestDemoGolden(t *testing.T) {
 			}
 		}
 	}
-	golden := filepath.Join("testdata", "demo.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("quotes differ from %s (go test ./quote -update, then review the diff):\n%s", golden, got.String())
-	}
+	golden.Check(t, "demo.golden", got.Bytes())
 }

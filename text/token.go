@@ -176,3 +176,13 @@ func Fold(word string) string {
 	}
 	return word
 }
+
+// FoldWords returns the folded words of s, as matching sees them.
+func FoldWords(s string) []string {
+	toks := Tokens(s)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Norm
+	}
+	return out
+}

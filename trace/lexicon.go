@@ -62,13 +62,7 @@ func (l *Lexicon) Learn(site, from, to string) {
 	l.pending[store.Substitution{Site: site, From: from, To: to}]++
 }
 
-func foldPhrase(s string) string {
-	var parts []string
-	for _, t := range text.Tokens(s) {
-		parts = append(parts, t.Norm)
-	}
-	return strings.Join(parts, " ")
-}
+func foldPhrase(s string) string { return strings.Join(text.FoldWords(s), " ") }
 
 // Flush stores what was learned since the last Flush.
 func (l *Lexicon) Flush(ctx context.Context, s store.Store) error {

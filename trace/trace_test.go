@@ -3,23 +3,19 @@ package trace_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/demo"
 	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/internal/golden"
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
 	"github.com/unspun/unspun/trace"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func parseLines(t *testing.T, data []byte) []unspun.Article {
 	t.Helper()
@@ -65,19 +61,7 @@ func TestDemoGolden(t *testing.T) {
 		}
 		report.WriteTrace(&got, res, report.Style{})
 	}
-	golden := filepath.Join("testdata", "demo.golden")
-	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("demo traces differ from %s (run go test ./trace -update and review the diff):\n%s", golden, got.String())
-	}
+	golden.Check(t, "demo.golden", got.Bytes())
 }
 
 // TestTraceFacts checks the facts the demo was written to show, independent

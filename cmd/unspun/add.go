@@ -28,8 +28,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	if len(paths) == 0 {
-		fmt.Fprintln(a.stderr, "unspun add: no input: give files, directories or - for stdin")
+	if !a.needInput("add", paths) {
 		return exitUsage
 	}
 	s, err := a.openDB(*db)

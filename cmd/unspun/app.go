@@ -186,6 +186,15 @@ func (in *inputs) status() int {
 	return exitOK
 }
 
+// needInput reports a usage error when a reading command got no paths.
+func (a *app) needInput(cmd string, paths []string) bool {
+	if len(paths) > 0 {
+		return true
+	}
+	fmt.Fprintf(a.stderr, "unspun %s: no input: give files, directories or - for stdin\n", cmd)
+	return false
+}
+
 // formatFlag validates a --format value.
 func formatFlag(cmd, format string, allowed ...string) error {
 	for _, f := range allowed {

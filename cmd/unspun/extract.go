@@ -40,8 +40,7 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, err)
 		return exitUsage
 	}
-	if len(paths) == 0 {
-		fmt.Fprintln(a.stderr, "unspun extract: no input: give files, directories or - for stdin")
+	if !a.needInput("extract", paths) {
 		return exitUsage
 	}
 	in := &inputs{a: a}

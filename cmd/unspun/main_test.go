@@ -52,6 +52,17 @@ func demoFiles(t *testing.T) demo.Files {
 	return f
 }
 
+// demoIndex writes the demo files and adds the corpus to a new index.
+func demoIndex(t *testing.T) (demo.Files, string) {
+	t.Helper()
+	f := demoFiles(t)
+	db := filepath.Join(t.TempDir(), "idx")
+	if r := runCLI(t, "", "add", "--db", db, f.Corpus); r.code != exitOK {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	return f, db
+}
+
 func TestDemoCommand(t *testing.T) {
 	r := runCLI(t, "", "demo")
 	if r.code != exitOK {
@@ -152,9 +163,7 @@ func TestAddTraceJSONContract(t *testing.T) {
 }
 
 func TestTraceNeverItsOwnSource(t *testing.T) {
-	f := demoFiles(t)
-	db := filepath.Join(t.TempDir(), "idx")
-	runCLI(t, "", "add", "--db", db, f.Corpus)
+	f, db := demoIndex(t)
 	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Corpus)
 	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
 		var tl traceLine
@@ -323,9 +332,7 @@ func TestQuotesCommand(t *testing.T) {
 }
 
 func TestTraceRecoversOrphanSpeakers(t *testing.T) {
-	f := demoFiles(t)
-	db := filepath.Join(t.TempDir(), "idx")
-	runCLI(t, "", "add", "--db", db, f.Corpus)
+	f, db := demoIndex(t)
 	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Farm)
 	var buzz struct {
 		Quotes []struct {

@@ -55,8 +55,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	if *speaker != "" {
 		return a.quotesBySpeaker(ctx, *db, *speaker, *format)
 	}
-	if len(paths) == 0 {
-		fmt.Fprintln(a.stderr, "unspun quotes: no input: give files, directories or - for stdin")
+	if !a.needInput("quotes", paths) {
 		return exitUsage
 	}
 	in := &inputs{a: a}
@@ -103,14 +102,14 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 		return a.fail("quotes", err)
 	}
 	defer s.Close()
-	want := foldWords(name)
+	want := text.FoldWords(name)
 	groups := map[string]*speakerLine{}
 	err = s.Articles(ctx, func(art unspun.Article) error {
 		for _, q := range quote.Extract(art.Body) {
-			if q.Speaker == nil || !containsWords(foldWords(q.Speaker.Name), want) {
+			if q.Speaker == nil || !containsWords(text.FoldWords(q.Speaker.Name), want) {
 				continue
 			}
-			key := strings.Join(foldWords(q.Text), " ")
+			key := strings.Join(text.FoldWords(q.Text), " ")
 			g := groups[key]
 			if g == nil {
 				g = &speakerLine{Speaker: q.Speaker.Name, Quote: q.Text}
@@ -167,14 +166,6 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 	}
 	fmt.Fprintf(a.stderr, "%d quotes by %q\n", len(list), name)
 	return exitOK
-}
-
-func foldWords(s string) []string {
-	var out []string
-	for _, t := range text.Tokens(s) {
-		out = append(out, t.Norm)
-	}
-	return out
 }
 
 // containsWords reports whether want occurs as a run of words in have.

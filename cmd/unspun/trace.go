@@ -42,8 +42,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintln(a.stderr, err)
 		return exitUsage
 	}
-	if len(paths) == 0 {
-		fmt.Fprintln(a.stderr, "unspun trace: no input: give files, directories or - for stdin")
+	if !a.needInput("trace", paths) {
 		return exitUsage
 	}
 	s, err := a.openDB(*db)
