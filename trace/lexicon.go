@@ -13,6 +13,10 @@ import (
 // each (source word, copy word) swap was seen, over all sites. A swap seen
 // at least MinCount times counts as equal words in the verifier, so a
 // spinner's dictionary, once learned, stops hiding its copies.
+//
+// What a run learns is stored by Flush and used from the next load on, not
+// within the run: tracers share a lexicon across goroutines, and a trace
+// must not depend on which article another goroutine finished first.
 type Lexicon struct {
 	MinCount int64
 
@@ -49,7 +53,7 @@ func (l *Lexicon) Known(from, to string) bool {
 	return l.counts[[2]string{from, to}] >= l.MinCount
 }
 
-// Learn records one swap seen on site. Words are folded as the index folds
+// Learn records one swap seen on site, for Flush to store. Words are folded as the index folds
 // them, so "Harbour" and "harbour" are one entry.
 func (l *Lexicon) Learn(site, from, to string) {
 	from, to = foldPhrase(from), foldPhrase(to)
@@ -58,7 +62,6 @@ func (l *Lexicon) Learn(site, from, to string) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.counts[[2]string{from, to}]++
 	l.pending[store.Substitution{Site: site, From: from, To: to}]++
 }
 

@@ -154,8 +154,8 @@ func TestLexiconLearnsAndFeedsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !lex.Known("said", "stated") {
-		t.Error("said → stated, seen on several farm pages, was not learned")
+	if lex.Known("said", "stated") {
+		t.Error("a swap learned in this run already counts: traces would depend on order")
 	}
 	if err := lex.Flush(ctx, s); err != nil {
 		t.Fatal(err)
