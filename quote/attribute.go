@@ -18,6 +18,8 @@ var (
 	titleList string
 	//go:embed pronouns.txt
 	pronounList string
+	//go:embed openers.txt
+	openerList string
 )
 
 func wordSet(list string) map[string]bool {
@@ -35,7 +37,14 @@ var (
 	cues     = wordSet(cueList)
 	titles   = wordSet(titleList)
 	pronouns = wordSet(pronounList)
+	openers  = wordSet(openerList)
 )
+
+// nameWord reports whether a token can be part of a name: capitalised, not a
+// number, and not a word that merely opens a sentence ("Though", "At").
+func nameWord(t text.Token) bool {
+	return t.Capital && !t.Number && !openers[t.Norm] && !text.IsStopword(t.Norm)
+}
 
 // titleLead are words after which a capitalised quoted string is a title.
 var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
@@ -316,11 +325,16 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 		if c == 0 {
 			return nil, ""
 		}
-		subj := subjectBefore(a.body, toks[:c])
-		if isRelative(subj) && c > len(subj) {
-			// "Lind, who called it “a farce”": the antecedent, the name nearest the pronoun
-			return a.speaker(subjectBefore(a.body, toks[:c-len(subj)])), cue
+		if rel := toks[c-1]; c > 1 && isRelative(toks[c-1:c]) {
+			// "Lind, who called it “a farce”": the mention is "who", where the
+			// attribution stands; its name is the antecedent's
+			sp := &unspun.Speaker{Name: rel.Norm, Mention: &unspun.Span{Start: rel.Start, End: rel.End}}
+			if ante := a.speaker(subjectBefore(a.body, toks[:c-1])); ante != nil {
+				sp.Name = ante.Name
+			}
+			return sp, cue
 		}
+		subj := subjectBefore(a.body, toks[:c])
 		if last := subj[len(subj)-1]; len(subj) > 6 && !last.Capital {
 			// not a clean subject ("He released a letter that says"): the sentence's subject
 			if sp := a.subjectAt(subj[0].Start); sp != nil {
@@ -369,7 +383,7 @@ func (a *attributor) subjectAt(pos int) *unspun.Speaker {
 	k := searchTok(a.toks, pos)
 	// An opening phrase ("Following the debate, Reyes said", "On Monday,
 	// she said"): the subject comes after its comma.
-	if k < len(a.toks) && (text.IsStopword(a.toks[k].Norm) && !isPronoun(a.toks[k].Norm) || strings.HasSuffix(a.toks[k].Norm, "ing")) {
+	if k < len(a.toks) && ((text.IsStopword(a.toks[k].Norm) || openers[a.toks[k].Norm]) && !isPronoun(a.toks[k].Norm) || strings.HasSuffix(a.toks[k].Norm, "ing")) {
 		for j := k + 1; j < len(a.toks) && j < k+10; j++ {
 			if strings.Contains(a.body[a.toks[j-1].End:a.toks[j].Start], ",") {
 				k = j
@@ -383,9 +397,9 @@ func (a *attributor) subjectAt(pos int) *unspun.Speaker {
 			end := t.Start + len(pronounOf(t.Norm))
 			return &unspun.Speaker{Name: a.resolvePronoun(t.Start), Mention: &unspun.Span{Start: t.Start, End: end}}
 		}
-		if t.Capital && !t.Number && !titles[t.Norm] && !text.IsStopword(t.Norm) {
+		if nameWord(t) && !titles[t.Norm] {
 			e := j
-			for e+1 < len(a.toks) && a.toks[e+1].Capital && a.adjacent(a.toks[e], a.toks[e+1]) {
+			for e+1 < len(a.toks) && nameWord(a.toks[e+1]) && a.adjacent(a.toks[e], a.toks[e+1]) {
 				e++
 			}
 			return a.speaker(a.toks[j : e+1])
@@ -471,14 +485,14 @@ func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
 	// The last run of capitalised words is the name.
 	end := -1
 	for k := len(phrase) - 1; k >= 0; k-- {
-		if phrase[k].Capital && !phrase[k].Number {
+		if nameWord(phrase[k]) {
 			end = k
 			break
 		}
 	}
 	if end >= 0 {
 		start := end
-		for start > 0 && (phrase[start-1].Capital || isInitial(phrase[start-1])) && a.adjacent(phrase[start-1], phrase[start]) {
+		for start > 0 && (nameWord(phrase[start-1]) || titles[phrase[start-1].Norm] && phrase[start-1].Capital || isInitial(phrase[start-1])) && a.adjacent(phrase[start-1], phrase[start]) {
 			start--
 		}
 		run := phrase[start : end+1]

@@ -65,11 +65,15 @@ func TestExtract(t *testing.T) {
 		{"opening phrase before the subject", "On Monday, Hugo Lind warned that the pass was “closed for good.”",
 			[]want{{"“closed for good.”", "Hugo Lind", "Hugo Lind"}}},
 		{"relative pronoun resolves to its antecedent", "The plan was opposed by Hugo Lind, who called it “a farce.”",
-			[]want{{"“a farce.”", "Hugo Lind", "Hugo Lind"}}},
+			[]want{{"“a farce.”", "Hugo Lind", "who"}}},
 		{"signature after a vox pop", "“The ferry must run all winter.” — Ana Reyes, 34, Brenno",
 			[]want{{"“The ferry must run all winter.”", "Ana Reyes", "Ana Reyes"}}},
 		{"signature after a horizontal bar", "“Run the ferry all winter.” ―\u00a0Hugo Lind\n“Or build the bridge.” ―\u00a0Ana Reyes.",
 			[]want{{"“Run the ferry all winter.”", "Hugo Lind", "Hugo Lind"}, {"“Or build the bridge.”", "Ana Reyes", "Ana Reyes"}}},
+		{"a sentence opener is not a name", "Though the vote was close, Ana Reyes called it “a mandate.”",
+			[]want{{"“a mandate.”", "Ana Reyes", "Ana Reyes"}}},
+		{"a document speaks", "The council's letter reads: “The pass will stay closed.”",
+			[]want{{"“The pass will stay closed.”", "The council's letter", ""}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
