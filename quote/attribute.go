@@ -337,7 +337,7 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 		subj := subjectBefore(a.body, toks[:c])
 		if last := subj[len(subj)-1]; len(subj) > 6 && !last.Capital {
 			// not a clean subject ("He released a letter that says"): the sentence's subject
-			if sp := a.subjectAt(subj[0].Start); sp != nil {
+			if sp := a.subjectAt(subj[0].Start, toks[c].Start); sp != nil {
 				return sp, cue
 			}
 		}
@@ -352,7 +352,7 @@ func isRelative(subj []text.Token) bool {
 		return false
 	}
 	switch subj[0].Norm {
-	case "who", "which", "that", "whom":
+	case "who", "whom": // "that" and "which" mostly stand for things: "a letter that says"
 		return true
 	}
 	return false
@@ -374,25 +374,29 @@ func (a *attributor) sentenceSubject(i int) *unspun.Speaker {
 	if strings.TrimSpace(a.body[start:q.start]) == "" {
 		return nil // the quote opens its sentence: no subject before it
 	}
-	return a.subjectAt(start)
+	return a.subjectAt(start, q.start)
 }
 
-// subjectAt reads a subject at the start of a clause: a pronoun in its first
-// three words, or a run of capitalised words (titles left out) in its first six.
-func (a *attributor) subjectAt(pos int) *unspun.Speaker {
+// subjectAt reads a subject at the start of a clause, before limit and
+// outside quotes: a pronoun in its first three words, or a run of
+// capitalised words (titles left out) in its first six.
+func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
 	k := searchTok(a.toks, pos)
 	// An opening phrase ("Following the debate, Reyes said", "On Monday,
 	// she said"): the subject comes after its comma.
-	if k < len(a.toks) && ((text.IsStopword(a.toks[k].Norm) || openers[a.toks[k].Norm]) && !isPronoun(a.toks[k].Norm) || strings.HasSuffix(a.toks[k].Norm, "ing")) {
-		for j := k + 1; j < len(a.toks) && j < k+10; j++ {
+	if k < len(a.toks) && (clauseOpeners[a.toks[k].Norm] || strings.HasSuffix(a.toks[k].Norm, "ing")) {
+		for j := k + 1; j < len(a.toks) && j < k+10 && a.toks[j].Start < limit; j++ {
 			if strings.Contains(a.body[a.toks[j-1].End:a.toks[j].Start], ",") {
 				k = j
 				break
 			}
 		}
 	}
-	for j := k; j < len(a.toks) && j < k+6; j++ {
+	for j := k; j < len(a.toks) && j < k+6 && a.toks[j].End <= limit; j++ {
 		t := a.toks[j]
+		if a.inQuote(t.Start) {
+			continue
+		}
 		if j < k+3 && isPronoun(t.Norm) {
 			end := t.Start + len(pronounOf(t.Norm))
 			return &unspun.Speaker{Name: a.resolvePronoun(t.Start), Mention: &unspun.Span{Start: t.Start, End: end}}
@@ -406,6 +410,15 @@ func (a *attributor) subjectAt(pos int) *unspun.Speaker {
 		}
 	}
 	return nil
+}
+
+// clauseOpeners open an adverbial phrase before a sentence's subject.
+var clauseOpeners = wordSet("though\nalthough\nhowever\nfollowing\nafter\nbefore\nas\nat\nin\non\nwhile\nwhen\nsince\nbecause\nif\nduring\ndespite\nmeanwhile\nearlier\nlater\nlast\nyesterday\ntoday\nnow\nthen\nwith\nwithout\nfor\nfrom\nby\nunder\nover\namid\nonce\nunlike\nlike")
+
+// inQuote reports whether pos lies inside a quote.
+func (a *attributor) inQuote(pos int) bool {
+	k := sort.Search(len(a.spans), func(i int) bool { return a.spans[i].end > pos })
+	return k < len(a.spans) && a.spans[k].start <= pos
 }
 
 // pronounOf strips a contraction: "he's" → "he".
@@ -471,6 +484,9 @@ func hasName(toks []text.Token) bool {
 // speaker turns a phrase into a speaker: a pronoun, a name (titles left
 // out, a surname resolved to an earlier full name), or a description.
 func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
+	for len(phrase) > 1 && cues[phrase[len(phrase)-1].Norm] {
+		phrase = phrase[:len(phrase)-1] // "he said, adding that": the subject is "he"
+	}
 	if len(phrase) == 0 {
 		return nil
 	}

@@ -74,6 +74,12 @@ func TestExtract(t *testing.T) {
 			[]want{{"“a mandate.”", "Ana Reyes", "Ana Reyes"}}},
 		{"a document speaks", "The council's letter reads: “The pass will stay closed.”",
 			[]want{{"“The pass will stay closed.”", "The council's letter", ""}}},
+		{"a second cue after the first", "“The pass is shut,” he said, adding that “the road will reopen in May.”",
+			[]want{{"“The pass is shut,”", "he", "he"}, {"“the road will reopen in May.”", "he", "he"}}},
+		{"the subject, not a word in the quote", "The ad shows Ana Reyes asking, “Why am I not ahead?”",
+			[]want{{"“Why am I not ahead?”", "Ana Reyes", "Ana Reyes"}}},
+		{"a letter that says is not a person", "He released a letter from his doctor that says he is in “excellent health.”",
+			[]want{{"“excellent health.”", "He", "He"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
