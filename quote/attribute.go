@@ -144,7 +144,12 @@ func searchTok(toks []text.Token, pos int) int {
 }
 
 // cueAt reports whether a cue starts at toks[i] and how many words it has.
+// A capitalised word is a name, not a cue ("the United States"), except
+// "According" opening a sentence.
 func cueAt(toks []text.Token, i int) int {
+	if toks[i].Capital && toks[i].Norm != "according" {
+		return 0
+	}
 	if i+1 < len(toks) && cues[toks[i].Norm+" "+toks[i+1].Norm] {
 		return 2
 	}
@@ -381,6 +386,12 @@ func (a *attributor) sentenceSubject(i int) *unspun.Speaker {
 // outside quotes: a pronoun in its first three words, or a run of
 // capitalised words (titles left out) in its first six.
 func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
+	// A dateline ("BRENNO, March 4 (KNA) — Reyes said"): the sentence starts after its dash.
+	if head := a.body[pos:min(limit, pos+80)]; strings.Contains(head, "—") {
+		if d := strings.Index(head, "—"); strings.ToUpper(head[:d]) == head[:d] || strings.Contains(head[:d], "(") {
+			pos += d + len("—")
+		}
+	}
 	k := searchTok(a.toks, pos)
 	// An opening phrase ("Following the debate, Reyes said", "On Monday,
 	// she said"): the subject comes after its comma.

@@ -80,6 +80,10 @@ func TestExtract(t *testing.T) {
 			[]want{{"“Why am I not ahead?”", "Ana Reyes", "Ana Reyes"}}},
 		{"a letter that says is not a person", "He released a letter from his doctor that says he is in “excellent health.”",
 			[]want{{"“excellent health.”", "He", "He"}}},
+		{"a capitalised word is never a cue", "Ana Reyes is telling the council that the United States navy is “depleted” today.",
+			[]want{{"“depleted”", "Ana Reyes", "Ana Reyes"}}},
+		{"a dateline is not the subject", "BRENNO, March 4 (KNA) — Former Mayor Ana Reyes called the levy a “crazy tax” during a stop in Lisk.",
+			[]want{{"“crazy tax”", "Ana Reyes", "Ana Reyes"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
