@@ -56,7 +56,7 @@ const lookBack = 2000
 // Limits on how far from a quote attribution is looked for, in words.
 const (
 	maxAfter   = 8  // a cue after the quote: ”, said the mayor / ”, the mayor said
-	maxBefore  = 25 // a cue before it: The mayor said: “
+	maxBefore  = 40 // a cue before it: The mayor said: “ / According to a report by …, “
 	maxSpeaker = 8  // words of a speaker phrase
 )
 
@@ -150,6 +150,9 @@ func cueAt(toks []text.Token, i int) int {
 	if toks[i].Capital && toks[i].Norm != "according" {
 		return 0
 	}
+	if i > 0 && nounMarker(toks[i-1].Norm) {
+		return 0 // "Obama's remarks", "the claims": a noun, not a verb
+	}
 	if i+1 < len(toks) && cues[toks[i].Norm+" "+toks[i+1].Norm] {
 		return 2
 	}
@@ -160,6 +163,15 @@ func cueAt(toks []text.Token, i int) int {
 		return 1
 	}
 	return 0
+}
+
+// nounMarker reports whether a word before a cue makes the cue a noun.
+func nounMarker(norm string) bool {
+	switch norm {
+	case "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this", "such":
+		return true
+	}
+	return strings.HasSuffix(norm, "'s")
 }
 
 // isNotSpeech recognises quoted strings that are titles or scare quotes:
@@ -240,12 +252,25 @@ func (a *attributor) paragraphsBetween(from, to int) int {
 // fromAfter reads ”, said Ana Reyes / ”, Reyes said / ”, she added.
 func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	toks := a.tokensIn(r)
-	for c := 0; c < len(toks) && c < maxAfter; c++ {
+	// ”, Ana Reyes, the mayor of Brenno and a former judge, said: a name and
+	// its apposition may put the cue far from the quote.
+	limit := maxAfter
+	named := len(toks) > 0 && nameWord(toks[0])
+	if named {
+		limit = maxBefore
+	}
+	for c := 0; c < len(toks) && c < limit; c++ {
 		n := cueAt(toks, c)
 		if n == 0 {
 			continue
 		}
 		cue := a.body[toks[c].Start:toks[c+n-1].End]
+		if c >= maxAfter {
+			if name := upToComma(a.body, toks[:c]); len(name) < c {
+				return a.speaker(name), cue
+			}
+			return nil, ""
+		}
 		if c > 0 {
 			return a.speaker(toks[:c]), cue // subject before the cue
 		}
@@ -485,7 +510,7 @@ func startsWithDeterminer(toks []text.Token) bool {
 
 func hasName(toks []text.Token) bool {
 	for _, t := range toks {
-		if t.Capital && !titles[t.Norm] {
+		if nameWord(t) && !titles[t.Norm] {
 			return true
 		}
 	}

@@ -84,6 +84,12 @@ func TestExtract(t *testing.T) {
 			[]want{{"“depleted”", "Ana Reyes", "Ana Reyes"}}},
 		{"a dateline is not the subject", "BRENNO, March 4 (KNA) — Former Mayor Ana Reyes called the levy a “crazy tax” during a stop in Lisk.",
 			[]want{{"“crazy tax”", "Ana Reyes", "Ana Reyes"}}},
+		{"a long apposition after the quote", "“The levy is unlawful,” Ana Reyes, the attorney general of Keldmark, one of the regions suing the ministry, said on Monday.",
+			[]want{{"“The levy is unlawful,”", "Ana Reyes", "Ana Reyes"}}},
+		{"a cue used as a noun", "Hugo Lind, a ferry captain, called the mayor's remarks “a wake-up call.”",
+			[]want{{"“a wake-up call.”", "Hugo Lind", "Hugo Lind"}}},
+		{"an opening phrase is not the speaker", "In a 2029 memo, the agency suggested that the ferry “cannot run safely.”",
+			[]want{{"“cannot run safely.”", "the agency", "the agency"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
