@@ -252,6 +252,11 @@ func (a *attributor) paragraphsBetween(from, to int) int {
 // fromAfter reads ”, said Ana Reyes / ”, Reyes said / ”, she added.
 func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	toks := a.tokensIn(r)
+	// “absolutely right” when he said…: a clause opened by a conjunction
+	// goes on with the sentence; it does not attribute the quote.
+	if len(toks) > 0 && subordinators[toks[0].Norm] {
+		return nil, ""
+	}
 	// ”, Ana Reyes, the mayor of Brenno and a former judge, said: a name and
 	// its apposition may put the cue far from the quote.
 	limit := maxAfter
@@ -365,6 +370,14 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			return sp, cue
 		}
 		subj := subjectBefore(a.body, toks[:c])
+		if clauseSubject(subj) {
+			// "Chaffetz said in a statement, adding that", "Dean … poked at
+			// the rival, tweeting": the words before the cue are a verb
+			// phrase; the speaker is the sentence's subject.
+			if sp := a.subjectAt(max(r[0], toks[0].Start), toks[c].Start); sp != nil {
+				return sp, cue
+			}
+		}
 		if last := subj[len(subj)-1]; len(subj) > 6 && !last.Capital {
 			// not a clean subject ("He released a letter that says"): the sentence's subject
 			if sp := a.subjectAt(subj[0].Start, toks[c].Start); sp != nil {
@@ -448,6 +461,9 @@ func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
 	return nil
 }
 
+// subordinators open a clause of their own after a quote.
+var subordinators = wordSet("when\nwhile\nwhereas\nbecause\nsince\nafter\nbefore\nif\nalthough\nthough\nuntil\nunless\nwhere")
+
 // clauseOpeners open an adverbial phrase before a sentence's subject.
 var clauseOpeners = wordSet("though\nalthough\nhowever\nfollowing\nafter\nbefore\nas\nat\nin\non\nwhile\nwhen\nsince\nbecause\nif\nduring\ndespite\nmeanwhile\nearlier\nlater\nlast\nyesterday\ntoday\nnow\nthen\nwith\nwithout\nfor\nfrom\nby\nunder\nover\namid\nonce\nunlike\nlike")
 
@@ -497,7 +513,23 @@ func subjectBefore(body string, toks []text.Token) []text.Token {
 	if len(segs) >= 2 && startsWithDeterminer(last) && !hasName(last) && hasName(segs[len(segs)-2]) {
 		return segs[len(segs)-2]
 	}
+	if endsWithComma && len(segs) >= 2 && !hasName(last) && hasName(segs[len(segs)-2]) {
+		return segs[len(segs)-2] // Clinton, at a later press gaggle, said
+	}
 	return last
+}
+
+// clauseSubject reports whether the words before a cue are not a subject
+// but a verb phrase: they hold a cue of their own, or open with a lower-case
+// word that is neither a determiner nor a pronoun.
+func clauseSubject(subj []text.Token) bool {
+	for k := range subj {
+		if cueAt(subj, k) > 0 {
+			return true
+		}
+	}
+	first := subj[0]
+	return !first.Capital && !first.Number && !startsWithDeterminer(subj) && !isPronoun(first.Norm)
 }
 
 func startsWithDeterminer(toks []text.Token) bool {

@@ -90,6 +90,14 @@ func TestExtract(t *testing.T) {
 			[]want{{"“a wake-up call.”", "Hugo Lind", "Hugo Lind"}}},
 		{"an opening phrase is not the speaker", "In a 2029 memo, the agency suggested that the ferry “cannot run safely.”",
 			[]want{{"“cannot run safely.”", "the agency", "the agency"}}},
+		{"an interjected phrase is not the speaker", "Ana Reyes, at a later press briefing, said, “The pass reopens Monday.”",
+			[]want{{"“The pass reopens Monday.”", "Ana Reyes", "Ana Reyes"}}},
+		{"a second verb shares the subject", "“Detours are needed,” Hugo Lind said in a statement, adding that the ferries ran “like clockwork.”",
+			[]want{{"“Detours are needed,”", "Hugo Lind", "Hugo Lind"}, {"“like clockwork.”", "Hugo Lind", "Hugo Lind"}}},
+		{"a verb phrase before the cue", "Ana Reyes, a former judge, mocked the plan during the debate, tweeting, “Who pays for this?”",
+			[]want{{"“Who pays for this?”", "Ana Reyes", "Ana Reyes"}}},
+		{"what follows a mid-sentence quote is not its attribution", "Hugo Lind said the mayor was “absolutely right” when he said the pass would close.",
+			[]want{{"“absolutely right”", "Hugo Lind", "Hugo Lind"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
