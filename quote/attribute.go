@@ -212,6 +212,10 @@ func (a *attributor) isNotSpeech(i int) bool {
 // attribute finds the speaker of quote i, or nil.
 func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
 	before, after := a.clause(i)
+	if sp := a.transcriptLabel(i); sp != nil {
+		a.found[i] = sp
+		return sp, ""
+	}
 	if sp, cue := a.fromAfter(after); sp != nil {
 		a.found[i] = sp
 		return sp, cue
@@ -219,6 +223,10 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
 	if sp, cue := a.fromBefore(before, i); sp != nil {
 		a.found[i] = sp
 		return sp, cue
+	}
+	if sp := a.possessiveClaim(before); sp != nil {
+		a.found[i] = sp
+		return sp, ""
 	}
 	if sp := a.signature(after); sp != nil {
 		a.found[i] = sp
@@ -303,6 +311,45 @@ func (a *attributor) fromPreviousSentence(i int) (*unspun.Speaker, string) {
 		return nil, "" // the previous sentence holds a quote of its own
 	}
 	return a.fromBefore([2]int{prev, start}, i)
+}
+
+// transcriptLabel reads a transcript's speaker label opening the quote:
+// “REYES: We will rebuild.”
+func (a *attributor) transcriptLabel(i int) *unspun.Speaker {
+	q := a.spans[i]
+	toks := a.tokensIn([2]int{q.start, min(q.end, q.start+40)})
+	if len(toks) < 2 || !toks[0].Acronym || !strings.HasPrefix(a.body[toks[0].End:], ":") {
+		return nil
+	}
+	sp := unspun.Span{Start: toks[0].Start, End: toks[0].End}
+	return &unspun.Speaker{Name: a.body[sp.Start:sp.End], Mention: &sp}
+}
+
+// speechNouns are nouns of saying that a possessive attributes: "Reyes’s
+// claim that …", "the mayor’s description of …".
+var speechNouns = wordSet("claim\nclaims\nstatement\nstatements\ncomment\ncomments\nremark\nremarks\nwords\nassertion\ndescription\nwarning\npromise\npledge\nvow\ncharge\naccusation\nadvice\nmessage\ntweet\nletter\nspeech\nanswer\nresponse\nargument\nboast\nprediction")
+
+// possessiveClaim reads "Reyes’s claim that the dam was “safe”": the
+// possessor of a noun of saying is the speaker.
+func (a *attributor) possessiveClaim(r [2]int) *unspun.Speaker {
+	toks := a.tokensIn(r)
+	for k := len(toks) - 1; k >= 1 && k >= len(toks)-maxBefore; k-- {
+		if !speechNouns[toks[k].Norm] || !strings.HasSuffix(toks[k-1].Norm, "'s") {
+			continue
+		}
+		owner := toks[k-1]
+		if !owner.Capital {
+			return nil
+		}
+		s := k - 1
+		for s > 0 && nameWord(toks[s-1]) && a.adjacent(toks[s-1], toks[s]) {
+			s--
+		}
+		sp := unspun.Span{Start: toks[s].Start, End: owner.End}
+		name := strings.TrimSuffix(strings.TrimSuffix(a.body[sp.Start:sp.End], "'s"), "’s")
+		return &unspun.Speaker{Name: name, Mention: &sp}
+	}
+	return nil
 }
 
 // signature reads a name standing right after a quote with no cue, as in
@@ -395,7 +442,7 @@ func isRelative(subj []text.Token) bool {
 		return false
 	}
 	switch subj[0].Norm {
-	case "who", "whom": // "that" and "which" mostly stand for things: "a letter that says"
+	case "who", "whom", "which": // "that" mostly stands for a thing: "a letter that says"
 		return true
 	}
 	return false

@@ -98,6 +98,10 @@ func TestExtract(t *testing.T) {
 			[]want{{"“Who pays for this?”", "Ana Reyes", "Ana Reyes"}}},
 		{"what follows a mid-sentence quote is not its attribution", "Hugo Lind said the mayor was “absolutely right” when he said the pass would close.",
 			[]want{{"“absolutely right”", "Hugo Lind", "Hugo Lind"}}},
+		{"a transcript label", "\"REYES: We will rebuild the bridge before winter.\"",
+			[]want{{"\"REYES: We will rebuild the bridge before winter.\"", "REYES", "REYES"}}},
+		{"a possessive claim", "Inspectors checked Ana Reyes’s claim that the dam was “perfectly safe” last week.",
+			[]want{{"“perfectly safe”", "Ana Reyes", "Ana Reyes’s"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
