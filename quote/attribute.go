@@ -417,10 +417,12 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			return sp, cue
 		}
 		subj := subjectBefore(a.body, toks[:c])
-		if clauseSubject(subj) {
+		participle := strings.HasSuffix(toks[c].Norm, "ing") && strings.Contains(a.body[toks[c-1].End:toks[c].Start], ",")
+		if participle || clauseSubject(subj) {
 			// "Chaffetz said in a statement, adding that", "Dean … poked at
-			// the rival, tweeting": the words before the cue are a verb
-			// phrase; the speaker is the sentence's subject.
+			// the rival, tweeting", "Reyes spoke in Lisk, arguing that": the
+			// words before the cue are a verb phrase, or the cue a
+			// participle; the speaker is the sentence's subject.
 			if sp := a.subjectAt(max(r[0], toks[0].Start), toks[c].Start); sp != nil {
 				return sp, cue
 			}
@@ -575,8 +577,16 @@ func clauseSubject(subj []text.Token) bool {
 			return true
 		}
 	}
+	if hasName(subj) {
+		return false // "and as Reyes went on": the name is the subject
+	}
+	for _, t := range subj {
+		if isPronoun(t.Norm) {
+			return false
+		}
+	}
 	first := subj[0]
-	return !first.Capital && !first.Number && !startsWithDeterminer(subj) && !isPronoun(first.Norm)
+	return !first.Capital && !first.Number && !startsWithDeterminer(subj)
 }
 
 func startsWithDeterminer(toks []text.Token) bool {

@@ -121,8 +121,14 @@ func findQuotes(body string) []span {
 		size = markLen(body, i, r)
 		j := i + size
 		closed, restart := -1, -1
+		depth, lastClose := 0, -1 // curly quotes of the same family nested inside: “… calls it “hell” …”
 		for j < len(body) {
 			c, csize := utf8.DecodeRuneInString(body[j:])
+			if k == double && r != '"' && (c == '“' && r != '„' || c == '«' && r == '«') {
+				depth++
+				j += csize
+				continue
+			}
 			if c == '\n' {
 				// Paragraph break: continue only if the next paragraph opens a quote.
 				p := j
@@ -136,14 +142,27 @@ func findQuotes(body string) []span {
 						continue
 					}
 				}
+				if lastClose > 0 {
+					closed = lastClose // the nesting never balanced: close at the last closer seen
+					break
+				}
 				restart = p
 				break
 			}
 			if closes(k, r, body, j, c) {
+				if depth > 0 {
+					depth--
+					lastClose = j + csize
+					j += csize
+					continue
+				}
 				closed = j + markLen(body, j, c)
 				break
 			}
 			j += csize
+		}
+		if closed < 0 && restart < 0 && lastClose > 0 {
+			closed = lastClose
 		}
 		switch {
 		case closed > 0:

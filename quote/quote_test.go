@@ -102,6 +102,12 @@ func TestExtract(t *testing.T) {
 			[]want{{"\"REYES: We will rebuild the bridge before winter.\"", "REYES", "REYES"}}},
 		{"a possessive claim", "Inspectors checked Ana Reyes’s claim that the dam was “perfectly safe” last week.",
 			[]want{{"“perfectly safe”", "Ana Reyes", "Ana Reyes’s"}}},
+		{"a participle cue takes the main subject", "Ana Reyes spoke on Tuesday about the flood in Brenno, Keldmark, arguing that the delay was “intolerable.”",
+			[]want{{"“intolerable.”", "Ana Reyes", "Ana Reyes"}}},
+		{"nested quotes of the same marks", "“I would rather live in what he calls “hell” than leave,” said Ana Reyes.",
+			[]want{{"“I would rather live in what he calls “hell” than leave,”", "Ana Reyes", "Ana Reyes"}}},
+		{"an unbalanced nested mark closes at the last closer", "“He called it “a trap, and left.” The ferry sailed at noon.",
+			[]want{{"“He called it “a trap, and left.”", "", ""}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
