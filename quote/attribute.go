@@ -265,6 +265,15 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	if len(toks) > 0 && subordinators[toks[0].Norm] {
 		return nil, ""
 	}
+	// “walk-in” at 2,000 schools, according to the organisers: unambiguous
+	// wherever it stands in the clause.
+	for c := 0; c+1 < len(toks); c++ {
+		if toks[c].Norm == "according" && toks[c+1].Norm == "to" {
+			if sp := a.speaker(upToComma(a.body, toks[c+2:])); sp != nil {
+				return sp, a.body[toks[c].Start:toks[c+1].End]
+			}
+		}
+	}
 	// ”, Ana Reyes, the mayor of Brenno and a former judge, said: a name and
 	// its apposition may put the cue far from the quote.
 	limit := maxAfter

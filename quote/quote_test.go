@@ -108,6 +108,8 @@ func TestExtract(t *testing.T) {
 			[]want{{"“I would rather live in what he calls “hell” than leave,”", "Ana Reyes", "Ana Reyes"}}},
 		{"an unbalanced nested mark closes at the last closer", "“He called it “a trap, and left.” The ferry sailed at noon.",
 			[]want{{"“He called it “a trap, and left.”", "", ""}}},
+		{"according to, far after the quote", "Thousands joined a “walk-in” at more than 200 schools in 38 towns, according to the organiser Brenno Parents United.",
+			[]want{{"“walk-in”", "Brenno Parents United", "Brenno Parents United"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
