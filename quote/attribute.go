@@ -281,12 +281,25 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	if named {
 		limit = maxBefore
 	}
+	// “… the end of the story.” Reyes left the hall: a quote that ends a
+	// sentence is attributed by what follows only in a short clause
+	// ("Reyes said.", "said Reyes.").
+	endsSentence := false
+	if q := strings.TrimRight(a.body[:r[0]], "”\"'’»"); len(q) > 0 {
+		endsSentence = strings.ContainsRune(".?!", rune(q[len(q)-1])) && len(toks) > 0 && toks[0].Capital
+	}
 	for c := 0; c < len(toks) && c < limit; c++ {
 		n := cueAt(toks, c)
 		if n == 0 {
 			continue
 		}
 		cue := a.body[toks[c].Start:toks[c+n-1].End]
+		if endsSentence && !a.shortAttribution(toks, c, n) {
+			return nil, ""
+		}
+		if c > 0 && !startsLikeSubject(toks[0]) {
+			return nil, "" // ” in response, and he urged: not "Reyes said"
+		}
 		if c >= maxAfter {
 			if name := upToComma(a.body, toks[:c]); len(name) < c {
 				return a.speaker(name), cue
@@ -384,6 +397,28 @@ func (a *attributor) signature(r [2]int) *unspun.Speaker {
 	}
 	sp := unspun.Span{Start: toks[0].Start, End: toks[e].End}
 	return &unspun.Speaker{Name: a.body[sp.Start:sp.End], Mention: &sp}
+}
+
+// shortAttribution reports whether the cue at toks[c] ends a short clause:
+// at most three words before it, at most three after it, then a full stop
+// or a comma ("Reyes said." / "said Ana Reyes, the mayor.").
+func (a *attributor) shortAttribution(toks []text.Token, c, n int) bool {
+	rest := toks[c+n:]
+	if c > 3 || len(rest) > 3 {
+		return false
+	}
+	last := toks[c+n-1]
+	if len(rest) > 0 {
+		last = rest[len(rest)-1]
+	}
+	after := strings.TrimLeft(a.body[last.End:], " ")
+	return after == "" || strings.ContainsAny(after[:1], ".,")
+}
+
+// startsLikeSubject reports whether a word can open a subject phrase: a
+// name, a pronoun or a determiner.
+func startsLikeSubject(t text.Token) bool {
+	return nameWord(t) || titles[t.Norm] || isPronoun(t.Norm) || startsWithDeterminer([]text.Token{t})
 }
 
 // fromBefore reads Ana Reyes said: “ / Reyes, the mayor, said “ / According
@@ -628,9 +663,13 @@ func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
 		phrase = phrase[len(phrase)-maxSpeaker:]
 	}
 	// A pronoun subject: "he said".
-	if last := phrase[len(phrase)-1]; len(phrase) <= 2 && isPronoun(last.Norm) {
-		end := last.Start + len(pronounOf(last.Norm))
-		return &unspun.Speaker{Name: a.resolvePronoun(last.Start), Mention: &unspun.Span{Start: last.Start, End: end}}
+	if !hasName(phrase) || len(phrase) <= 2 {
+		for k := len(phrase) - 1; k >= 0; k-- { // "he said", "I laughed and said"
+			if p := phrase[k]; isPronoun(p.Norm) && (k == len(phrase)-1 || !hasName(phrase)) {
+				end := p.Start + len(pronounOf(p.Norm))
+				return &unspun.Speaker{Name: a.resolvePronoun(p.Start), Mention: &unspun.Span{Start: p.Start, End: end}}
+			}
+		}
 	}
 	// The last run of capitalised words is the name.
 	end := -1

@@ -110,6 +110,14 @@ func TestExtract(t *testing.T) {
 			[]want{{"“He called it “a trap, and left.”", "", ""}}},
 		{"according to, far after the quote", "Thousands joined a “walk-in” at more than 200 schools in 38 towns, according to the organiser Brenno Parents United.",
 			[]want{{"“walk-in”", "Brenno Parents United", "Brenno Parents United"}}},
+		{"the next sentence does not attribute a quote ending the last", "Lisk branded the levy an “outlaw tax.” Brenno insisted that the ferry “run all winter.”",
+			[]want{{"“outlaw tax.”", "Lisk", "Lisk"}, {"“run all winter.”", "Brenno", "Brenno"}}},
+		{"a short attribution sentence after a quote", "“We will rebuild.” Reyes said.",
+			[]want{{"“We will rebuild.”", "Reyes", "Reyes"}}},
+		{"a clause that is not a subject", "Ana Reyes said the region would take “firm steps” in response, and he urged calm.",
+			[]want{{"“firm steps”", "Ana Reyes", "Ana Reyes"}}},
+		{"a pronoun after other words", "I laughed and said, “I do not believe it.”",
+			[]want{{"“I do not believe it.”", "I", "I"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
