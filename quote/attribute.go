@@ -165,6 +165,15 @@ func cueAt(toks []text.Token, i int) int {
 	return 0
 }
 
+// isAdverb recognises adverbs that sit between a subject and its cue.
+func isAdverb(norm string) bool {
+	switch norm {
+	case "often", "also", "later", "then", "again", "once", "still", "never", "always", "now", "too", "just", "had", "has", "have", "was", "is":
+		return true
+	}
+	return strings.HasSuffix(norm, "ly") && len(norm) > 4
+}
+
 // nounMarker reports whether a word before a cue makes the cue a noun.
 func nounMarker(norm string) bool {
 	switch norm {
@@ -265,9 +274,16 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	if len(toks) > 0 && subordinators[toks[0].Norm] {
 		return nil, ""
 	}
+	// “… the end of the story.” Reyes left the hall: a quote that ends a
+	// sentence is attributed by what follows only in a short clause
+	// ("Reyes said.", "said Reyes.").
+	endsSentence := false
+	if q := strings.TrimRight(a.body[:r[0]], "”\"'’»"); len(q) > 0 {
+		endsSentence = strings.ContainsRune(".?!", rune(q[len(q)-1])) && len(toks) > 0 && toks[0].Capital
+	}
 	// “walk-in” at 2,000 schools, according to the organisers: unambiguous
 	// wherever it stands in the clause.
-	for c := 0; c+1 < len(toks); c++ {
+	for c := 0; c+1 < len(toks) && !endsSentence; c++ {
 		if toks[c].Norm == "according" && toks[c+1].Norm == "to" {
 			if sp := a.speaker(upToComma(a.body, toks[c+2:])); sp != nil {
 				return sp, a.body[toks[c].Start:toks[c+1].End]
@@ -280,13 +296,6 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 	named := len(toks) > 0 && nameWord(toks[0])
 	if named {
 		limit = maxBefore
-	}
-	// “… the end of the story.” Reyes left the hall: a quote that ends a
-	// sentence is attributed by what follows only in a short clause
-	// ("Reyes said.", "said Reyes.").
-	endsSentence := false
-	if q := strings.TrimRight(a.body[:r[0]], "”\"'’»"); len(q) > 0 {
-		endsSentence = strings.ContainsRune(".?!", rune(q[len(q)-1])) && len(toks) > 0 && toks[0].Capital
 	}
 	for c := 0; c < len(toks) && c < limit; c++ {
 		n := cueAt(toks, c)
@@ -460,6 +469,15 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			}
 			return sp, cue
 		}
+		if seg := lastSegment(a.body, toks[:c]); isRelative(seg[:1]) && c > len(seg) {
+			// "McConnell, who in 2010 said": the relative pronoun is the mention
+			rel := seg[0]
+			sp := &unspun.Speaker{Name: rel.Norm, Mention: &unspun.Span{Start: rel.Start, End: rel.End}}
+			if ante := a.speaker(subjectBefore(a.body, toks[:c-len(seg)])); ante != nil {
+				sp.Name = ante.Name
+			}
+			return sp, cue
+		}
 		subj := subjectBefore(a.body, toks[:c])
 		participle := strings.HasSuffix(toks[c].Norm, "ing") && strings.Contains(a.body[toks[c-1].End:toks[c].Start], ",")
 		if participle || clauseSubject(subj) {
@@ -586,6 +604,17 @@ func upToComma(body string, toks []text.Token) []text.Token {
 	return toks
 }
 
+// lastSegment returns the words after the last comma (or other clause
+// punctuation) of toks.
+func lastSegment(body string, toks []text.Token) []text.Token {
+	for k := len(toks) - 1; k > 0; k-- {
+		if strings.ContainsAny(body[toks[k-1].End:toks[k].Start], ",;:()—") {
+			return toks[k:]
+		}
+	}
+	return toks
+}
+
 // subjectBefore picks the subject of a cue from the words before it,
 // passing over an apposition: "Ana Reyes, the mayor, said" → Ana Reyes;
 // "On Monday, Reyes said" → Reyes.
@@ -621,6 +650,12 @@ func clauseSubject(subj []text.Token) bool {
 			return true
 		}
 	}
+	for len(subj) > 1 && (subordinators[subj[0].Norm] || subj[0].Norm == "and" || subj[0].Norm == "but" || subj[0].Norm == "as") {
+		subj = subj[1:] // "and as Reyes went on": look past the conjunctions
+	}
+	if first := subj[0]; !first.Capital && !first.Number && !startsWithDeterminer(subj) && !isPronoun(first.Norm) {
+		return true // "bemoaned the unrest in Lisk and said": a verb phrase, whatever names it holds
+	}
 	if hasName(subj) {
 		return false // "and as Reyes went on": the name is the subject
 	}
@@ -635,7 +670,7 @@ func clauseSubject(subj []text.Token) bool {
 
 func startsWithDeterminer(toks []text.Token) bool {
 	switch toks[0].Norm {
-	case "a", "an", "the", "who", "which", "whose", "its", "his", "her", "their":
+	case "a", "an", "the", "who", "which", "whose", "its", "his", "her", "their", "my", "our", "your":
 		return true
 	}
 	return false
@@ -700,6 +735,9 @@ func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
 		}
 	}
 	// A description: "the mayor", "a spokesman for the council".
+	for len(phrase) > 1 && isAdverb(phrase[len(phrase)-1].Norm) {
+		phrase = phrase[:len(phrase)-1] // "my father often said"
+	}
 	content := false
 	for _, t := range phrase {
 		if !text.IsStopword(t.Norm) {

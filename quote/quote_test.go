@@ -118,6 +118,14 @@ func TestExtract(t *testing.T) {
 			[]want{{"“firm steps”", "Ana Reyes", "Ana Reyes"}}},
 		{"a pronoun after other words", "I laughed and said, “I do not believe it.”",
 			[]want{{"“I do not believe it.”", "I", "I"}}},
+		{"a possessive subject after the quote", "“We live in a flood plain,” my father often said.",
+			[]want{{"“We live in a flood plain,”", "my father", "my father"}}},
+		{"a relative pronoun opening the subject", "The plan was drafted by Hugo Lind, who in 2029 said the levy was “a tax on water.”",
+			[]want{{"“a tax on water.”", "Hugo Lind", "who"}}},
+		{"a verb phrase holding a name", "Ana Reyes, the mayor, visited the dam in Lisk and said the repairs were “nearly done.”",
+			[]want{{"“nearly done.”", "Ana Reyes", "Ana Reyes"}}},
+		{"according to in the next sentence is not this quote's", "Ana Reyes chimed in, saying the report should be released “without delay.” Reyes will visit Lisk, according to an aide.",
+			[]want{{"“without delay.”", "Ana Reyes", "Ana Reyes"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
