@@ -263,7 +263,17 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
 }
 
 func (a *attributor) paragraphsBetween(from, to int) int {
-	return strings.Count(a.body[from:to], "\n")
+	n, inBreak := 0, false
+	for _, c := range a.body[from:to] {
+		switch {
+		case c == '\n' && !inBreak:
+			n++
+			inBreak = true
+		case c != '\n' && c != ' ' && c != '\t' && c != '\r':
+			inBreak = false
+		}
+	}
+	return n
 }
 
 // fromAfter reads ”, said Ana Reyes / ”, Reyes said / ”, she added.
@@ -319,7 +329,7 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 			return a.speaker(toks[:c]), cue // subject before the cue
 		}
 		rest := toks[n:]
-		phrase := upToComma(a.body, rest)
+		phrase := firstNamePhrase(upToComma(a.body, rest))
 		if len(phrase) > 0 && !hasName(phrase) && len(phrase) < len(rest) && hasName(rest[len(phrase):len(phrase)+1]) {
 			// ”, said the company's chief executive, Jonas Arendt: the name in apposition
 			return a.speaker(upToComma(a.body, rest[len(phrase):])), cue
@@ -424,6 +434,22 @@ func (a *attributor) shortAttribution(toks []text.Token, c, n int) bool {
 	return after == "" || strings.ContainsAny(after[:1], ".,")
 }
 
+// firstNamePhrase cuts a phrase after a cue at the first lower-case word
+// that follows a name: "wrote Ana Reyes for the Lisk Post" is Ana Reyes;
+// title words ("Secretary of State") do not cut.
+func firstNamePhrase(phrase []text.Token) []text.Token {
+	named := false
+	for k, t := range phrase {
+		switch {
+		case nameWord(t):
+			named = true
+		case named && !t.Capital && !titles[t.Norm]:
+			return phrase[:k]
+		}
+	}
+	return phrase
+}
+
 // startsLikeSubject reports whether a word can open a subject phrase: a
 // name, a pronoun or a determiner.
 func startsLikeSubject(t text.Token) bool {
@@ -469,7 +495,7 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 			}
 			return sp, cue
 		}
-		if seg := lastSegment(a.body, toks[:c]); isRelative(seg[:1]) && c > len(seg) {
+		if seg := lastSegment(a.body, toks[:c]); isRelative(seg[:1]) && c > len(seg) && len(seg) <= 3 {
 			// "McConnell, who in 2010 said": the relative pronoun is the mention
 			rel := seg[0]
 			sp := &unspun.Speaker{Name: rel.Norm, Mention: &unspun.Span{Start: rel.Start, End: rel.End}}

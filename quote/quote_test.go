@@ -126,6 +126,12 @@ func TestExtract(t *testing.T) {
 			[]want{{"“nearly done.”", "Ana Reyes", "Ana Reyes"}}},
 		{"according to in the next sentence is not this quote's", "Ana Reyes chimed in, saying the report should be released “without delay.” Reyes will visit Lisk, according to an aide.",
 			[]want{{"“without delay.”", "Ana Reyes", "Ana Reyes"}}},
+		{"the first name after the cue", "“The count is still small,” wrote Ana Reyes for the Lisk Post.",
+			[]want{{"“The count is still small,”", "Ana Reyes", "Ana Reyes"}}},
+		{"continuation across a blank line", "“Nobody warned us,” he said.\n\n“The sirens came late.”",
+			[]want{{"“Nobody warned us,”", "he", "he"}, {"“The sirens came late.”", "he", "he"}}},
+		{"a relative clause in apposition", "Hugo Lind, who has campaigned for the ferry since it closed in May, called the levy a “disgrace.”",
+			[]want{{"“disgrace.”", "Hugo Lind", "Hugo Lind"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
