@@ -132,6 +132,10 @@ func TestExtract(t *testing.T) {
 			[]want{{"“Nobody warned us,”", "he", "he"}, {"“The sirens came late.”", "he", "he"}}},
 		{"a relative clause in apposition", "Hugo Lind, who has campaigned for the ferry since it closed in May, called the levy a “disgrace.”",
 			[]want{{"“disgrace.”", "Hugo Lind", "Hugo Lind"}}},
+		{"an infinitive cue takes the main subject", "Ana Reyes took to the radio overnight to accuse the ministry of being “asleep.”",
+			[]want{{"“asleep.”", "Ana Reyes", "Ana Reyes"}}},
+		{"a question, then its speaker and a participle", "“Who would have believed it?” Reyes said, looking out at the crowd.",
+			[]want{{"“Who would have believed it?”", "Reyes", "Reyes"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
