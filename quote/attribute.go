@@ -317,7 +317,12 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 			return nil, ""
 		}
 		if c > 0 && !startsLikeSubject(toks[0]) {
-			return nil, "" // ” in response, and he urged: not "Reyes said"
+			// ” is held to account, Reyes said: the subject is the last
+			// segment before the cue; ” in response, and he urged is no attribution
+			if seg := lastSegment(a.body, toks[:c]); len(seg) < c && len(seg) <= 4 && startsLikeSubject(seg[0]) {
+				return a.speaker(seg), cue
+			}
+			return nil, ""
 		}
 		if c >= maxAfter {
 			if name := upToComma(a.body, toks[:c]); len(name) < c {
@@ -599,6 +604,10 @@ func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
 	return nil
 }
 
+// prepositions before a name make it a place or an outlet, not a person
+// a pronoun can stand for.
+var prepositions = wordSet("with\non\nat\nin\nto\nfrom\nfor\nby\nof\nvia\ninto\nacross\nnear")
+
 // subordinators open a clause of their own after a quote.
 var subordinators = wordSet("when\nwhile\nwhereas\nbecause\nsince\nafter\nbefore\nif\nalthough\nthough\nuntil\nunless\nwhere")
 
@@ -725,6 +734,10 @@ func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
 		phrase = phrase[len(phrase)-maxSpeaker:]
 	}
 	// A pronoun subject: "he said".
+	if last := phrase[len(phrase)-1]; isPronoun(last.Norm) { // "in an interview with RT he said"
+		end := last.Start + len(pronounOf(last.Norm))
+		return &unspun.Speaker{Name: a.resolvePronoun(last.Start), Mention: &unspun.Span{Start: last.Start, End: end}}
+	}
 	if !hasName(phrase) || len(phrase) <= 2 {
 		for k := len(phrase) - 1; k >= 0; k-- { // "he said", "I laughed and said"
 			if p := phrase[k]; isPronoun(p.Norm) && (k == len(phrase)-1 || !hasName(phrase)) {
@@ -825,12 +838,16 @@ func (a *attributor) resolvePronoun(pos int) string {
 	k := searchTok(a.toks, pos)
 	for j := k - 1; j > 0 && j > k-lookBack; j-- {
 		t := a.toks[j]
-		if !t.Capital || titles[t.Norm] || !unicode.IsUpper(rune(a.body[t.Start])) {
+		if !nameWord(t) || titles[t.Norm] {
 			continue
 		}
 		s := j
-		for s > 0 && a.toks[s-1].Capital && !titles[a.toks[s-1].Norm] && a.adjacent(a.toks[s-1], a.toks[s]) {
+		for s > 0 && nameWord(a.toks[s-1]) && !titles[a.toks[s-1].Norm] && a.adjacent(a.toks[s-1], a.toks[s]) {
 			s--
+		}
+		if s > 0 && prepositions[a.toks[s-1].Norm] {
+			j = s // "with Lisk Radio": a place or an outlet, not the person
+			continue
 		}
 		if s < j {
 			return a.body[a.toks[s].Start:a.toks[j].End]

@@ -136,6 +136,10 @@ func TestExtract(t *testing.T) {
 			[]want{{"“asleep.”", "Ana Reyes", "Ana Reyes"}}},
 		{"a question, then its speaker and a participle", "“Who would have believed it?” Reyes said, looking out at the crowd.",
 			[]want{{"“Who would have believed it?”", "Reyes", "Reyes"}}},
+		{"attribution after a comma at the clause end", "A clerk who “takes a handful of coins” is fired, Reyes said.",
+			[]want{{"“takes a handful of coins”", "Reyes", "Reyes"}}},
+		{"a pronoun subject after names", "On Lisk Radio he called the ferry “a disgrace.”",
+			[]want{{"“a disgrace.”", "he", "he"}}},
 		{"unbalanced mark is ignored", "The council met. “We will see. Nobody knew.", nil},
 	}
 	for _, tt := range tests {
