@@ -91,7 +91,7 @@ type Store interface {
 	// and then by From and To.
 	Substitutions(ctx context.Context, site string) ([]Substitution, error)
 
-	// Close releases the store. Calls after Close return errors.
+	// Close releases the store. Every call after Close returns an error.
 	Close() error
 }
 

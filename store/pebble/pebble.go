@@ -201,6 +201,9 @@ func int64Value(n int64) []byte {
 
 // Put implements store.Store.
 func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
+	if s.closed.Load() {
+		return errClosed
+	}
 	for i, d := range docs {
 		if d.Article.ID == "" {
 			return fmt.Errorf("store: put: doc %d has no id: %w", i, unspun.ErrInvalid)
@@ -295,6 +298,9 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 
 // Get implements store.Store.
 func (s *DB) Get(ctx context.Context, id string) (unspun.Article, error) {
+	if s.closed.Load() {
+		return unspun.Article{}, errClosed
+	}
 	v, err := s.get(idKey(id))
 	if err != nil {
 		return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, err)
@@ -307,6 +313,9 @@ func (s *DB) Get(ctx context.Context, id string) (unspun.Article, error) {
 
 // Doc implements store.Store.
 func (s *DB) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
+	if s.closed.Load() {
+		return unspun.Article{}, errClosed
+	}
 	v, closer, err := s.db.Get(docKey(doc))
 	if errors.Is(err, pebbledb.ErrNotFound) {
 		return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, unspun.ErrNotFound)
@@ -324,6 +333,9 @@ func (s *DB) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 
 // Postings implements store.Store.
 func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
+	if s.closed.Load() {
+		return dst, 0, errClosed
+	}
 	if max > 0 {
 		// The count first: a common word's list can be megabytes.
 		c, err := s.get(countKey(key))
@@ -374,6 +386,9 @@ func (s *DB) counter(name string) (int64, error) {
 
 // Stats implements store.Store.
 func (s *DB) Stats(ctx context.Context) (store.Stats, error) {
+	if s.closed.Load() {
+		return store.Stats{}, errClosed
+	}
 	a, err := s.counter("articles")
 	if err != nil {
 		return store.Stats{}, err
@@ -384,6 +399,9 @@ func (s *DB) Stats(ctx context.Context) (store.Stats, error) {
 
 // Articles implements store.Store.
 func (s *DB) Articles(ctx context.Context, fn func(unspun.Article) error) error {
+	if s.closed.Load() {
+		return errClosed
+	}
 	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixDoc}, UpperBound: []byte{prefixDoc + 1}})
 	if err != nil {
 		return fmt.Errorf("store: articles: %w", err)
@@ -406,6 +424,9 @@ func (s *DB) Articles(ctx context.Context, fn func(unspun.Article) error) error 
 
 // AddSubstitutions implements store.Store.
 func (s *DB) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
+	if s.closed.Load() {
+		return errClosed
+	}
 	b := s.db.NewBatch()
 	defer b.Close()
 	for _, sub := range subs {
@@ -421,6 +442,9 @@ func (s *DB) AddSubstitutions(ctx context.Context, subs []store.Substitution) er
 
 // Substitutions implements store.Store.
 func (s *DB) Substitutions(ctx context.Context, site string) ([]store.Substitution, error) {
+	if s.closed.Load() {
+		return nil, errClosed
+	}
 	lower := []byte{prefixSubst}
 	upper := []byte{prefixSubst + 1}
 	if site != "" {
@@ -499,6 +523,9 @@ func (l logger) Fatalf(format string, args ...interface{}) {
 // chunks of every add are merged into one value per term, which makes
 // lookups cheaper, and the directory's size reflects what is stored.
 func (s *DB) Compact() error {
+	if s.closed.Load() {
+		return errClosed
+	}
 	if err := s.db.Flush(); err != nil {
 		return err
 	}

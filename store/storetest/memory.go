@@ -73,6 +73,9 @@ func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
 func (m *Memory) Get(ctx context.Context, id string) (unspun.Article, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return unspun.Article{}, errClosed
+	}
 	if num, ok := m.byID[id]; ok {
 		return m.docs[num].article, nil
 	}
@@ -83,6 +86,9 @@ func (m *Memory) Get(ctx context.Context, id string) (unspun.Article, error) {
 func (m *Memory) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return unspun.Article{}, errClosed
+	}
 	if d, ok := m.docs[doc]; ok {
 		return d.article, nil
 	}
@@ -93,6 +99,9 @@ func (m *Memory) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 func (m *Memory) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return dst, 0, errClosed
+	}
 	hits := m.postings[key]
 	if max > 0 && len(hits) > max {
 		return dst, len(hits), nil
@@ -104,12 +113,19 @@ func (m *Memory) Postings(ctx context.Context, key uint64, max int, dst []store.
 func (m *Memory) Stats(ctx context.Context) (store.Stats, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return store.Stats{}, errClosed
+	}
 	return store.Stats{Articles: int64(len(m.docs)), Sentences: m.sentences}, nil
 }
 
 // Articles implements store.Store.
 func (m *Memory) Articles(ctx context.Context, fn func(unspun.Article) error) error {
 	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return errClosed
+	}
 	list := make([]unspun.Article, 0, len(m.docs))
 	for _, d := range m.docs {
 		list = append(list, d.article)
@@ -127,6 +143,9 @@ func (m *Memory) Articles(ctx context.Context, fn func(unspun.Article) error) er
 func (m *Memory) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
 	for _, s := range subs {
 		m.subs[store.Substitution{Site: s.Site, From: s.From, To: s.To}] += s.Count
 	}
@@ -137,6 +156,9 @@ func (m *Memory) AddSubstitutions(ctx context.Context, subs []store.Substitution
 func (m *Memory) Substitutions(ctx context.Context, site string) ([]store.Substitution, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.closed {
+		return nil, errClosed
+	}
 	sum := map[store.Substitution]int64{}
 	for k, n := range m.subs {
 		if site != "" && k.Site != site {

@@ -228,6 +228,20 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("ErrClosed", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		s.Close()
+		if _, err := s.Get(ctx, "x"); err == nil {
+			t.Error("Get after Close returned no error")
+		}
+		if err := s.Put(ctx, []store.Doc{doc("x", 1)}); err == nil {
+			t.Error("Put after Close returned no error")
+		}
+		if _, _, err := s.Postings(ctx, 1, 0, nil); err == nil {
+			t.Error("Postings after Close returned no error")
+		}
+	})
+
 	t.Run("Reopen", func(t *testing.T) {
 		dir := t.TempDir()
 		s := open(t, dir)
