@@ -45,8 +45,6 @@ func openerKind(body string, i int, r rune) (kind, bool) {
 	return 0, false
 }
 
-// markLen is the length of the mark at i.
-func markLen(body string, i int, r rune) int { return utf8.RuneLen(r) }
 
 func closes(k kind, opener rune, body string, i int, r rune) bool {
 	switch k {
@@ -118,7 +116,6 @@ func findQuotes(body string) []span {
 			continue
 		}
 		start := i
-		size = markLen(body, i, r)
 		j := i + size
 		closed, restart := -1, -1
 		depth, lastClose := 0, -1 // curly quotes of the same family nested inside: “… calls it “hell” …”
@@ -138,7 +135,7 @@ func findQuotes(body string) []span {
 				if p < len(body) {
 					nr, _ := utf8.DecodeRuneInString(body[p:])
 					if nk, ok := openerKind(body, p, nr); ok && nk == k {
-						j = p + markLen(body, p, nr)
+						j = p + utf8.RuneLen(nr)
 						continue
 					}
 				}
@@ -156,7 +153,7 @@ func findQuotes(body string) []span {
 					j += csize
 					continue
 				}
-				closed = j + markLen(body, j, c)
+				closed = j + csize
 				break
 			}
 			j += csize
