@@ -45,7 +45,6 @@ func openerKind(body string, i int, r rune) (kind, bool) {
 	return 0, false
 }
 
-
 func closes(k kind, opener rune, body string, i int, r rune) bool {
 	switch k {
 	case double:
