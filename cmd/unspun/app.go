@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	unspun "github.com/unspun/unspun"
@@ -195,12 +196,26 @@ func (a *app) needInput(cmd string, paths []string) bool {
 	return false
 }
 
-// formatFlag validates a --format value.
-func formatFlag(cmd, format string, allowed ...string) error {
-	for _, f := range allowed {
-		if f == format {
-			return nil
-		}
+// choice is a flag that takes one of a fixed set of values; the flag
+// package reports any other value as a usage error while parsing.
+type choice struct {
+	value   string
+	allowed []string
+}
+
+func (c *choice) String() string { return c.value }
+
+func (c *choice) Set(v string) error {
+	if !slices.Contains(c.allowed, v) {
+		return fmt.Errorf("must be one of %s", strings.Join(c.allowed, ", "))
 	}
-	return fmt.Errorf("unspun %s: --format must be one of %s, not %q", cmd, strings.Join(allowed, ", "), format)
+	c.value = v
+	return nil
+}
+
+// formatFlag defines --format with its allowed values, the first the default.
+func formatFlag(fs *flag.FlagSet, usage string, allowed ...string) *choice {
+	c := &choice{value: allowed[0], allowed: allowed}
+	fs.Var(c, "format", usage)
+	return c
 }

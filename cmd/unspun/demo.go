@@ -18,13 +18,9 @@ it. Nothing is written outside the temporary directory.
 
 func runDemo(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("demo", demoHelp)
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs, "output format: text or json", "text", "json")
 	if _, code := a.parse(fs, args); code >= 0 {
 		return code
-	}
-	if err := formatFlag("demo", *format, "text", "json"); err != nil {
-		fmt.Fprintln(a.stderr, err)
-		return exitUsage
 	}
 	dir, err := os.MkdirTemp("", "unspun-demo-")
 	if err != nil {
@@ -41,10 +37,10 @@ func runDemo(ctx context.Context, a *app, args []string) int {
 	if code := runAdd(ctx, &quiet, []string{"--db", db, corpus.Corpus}); code != exitOK {
 		return a.fail("demo", fmt.Errorf("indexing the demo corpus failed (status %d)", code))
 	}
-	if *format == "text" {
+	if format.value == "text" {
 		fmt.Fprintf(a.stdout, "Indexed %d demo articles; tracing %d farm pages.\n\n", corpus.Articles, corpus.Pages)
 	}
-	return runTrace(ctx, &quiet, []string{"--db", db, "--format", *format, corpus.Farm})
+	return runTrace(ctx, &quiet, []string{"--db", db, "--format", format.value, corpus.Farm})
 }
 
 type discard struct{}

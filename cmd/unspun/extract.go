@@ -31,14 +31,10 @@ type articleRecord struct {
 
 func runExtract(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("extract", extractHelp)
-	format := fs.String("format", "json", "output format: json (JSON Lines)")
+	formatFlag(fs, "output format: json (JSON Lines)", "json") // validated; JSON is the only one
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
-	}
-	if err := formatFlag("extract", *format, "json"); err != nil {
-		fmt.Fprintln(a.stderr, err)
-		return exitUsage
 	}
 	if !a.needInput("extract", paths) {
 		return exitUsage

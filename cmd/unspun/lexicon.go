@@ -28,13 +28,9 @@ func runLexicon(ctx context.Context, a *app, args []string) int {
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	site := fs.String("site", "", "only this site's swaps")
 	minCount := fs.Int64("min", 1, "only swaps seen at least this often")
-	format := fs.String("format", "text", "output format: text or json")
+	format := formatFlag(fs, "output format: text or json", "text", "json")
 	if _, code := a.parse(fs, args); code >= 0 {
 		return code
-	}
-	if err := formatFlag("lexicon", *format, "text", "json"); err != nil {
-		fmt.Fprintln(a.stderr, err)
-		return exitUsage
 	}
 	s, err := a.openDB(*db)
 	if err != nil {
@@ -49,7 +45,7 @@ func runLexicon(ctx context.Context, a *app, args []string) int {
 		if sub.Count < *minCount {
 			continue
 		}
-		if *format == "json" {
+		if format.value == "json" {
 			if err := report.WriteJSON(a.stdout, substitutionRecord{sub.Site, sub.From, sub.To, sub.Count}); err != nil {
 				return a.fail("lexicon", err)
 			}

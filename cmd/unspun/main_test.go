@@ -206,7 +206,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"frobnicate"}, exitUsage, "unknown command"},
-		{[]string{"trace", "--format", "yaml", "x"}, exitUsage, "--format must be one of"},
+		{[]string{"trace", "--format", "yaml", "x"}, exitUsage, "must be one of text, json"},
 		{[]string{"add"}, exitUsage, "no input"},
 		{[]string{"trace", "--help"}, exitOK, "Usage: unspun trace"},
 		{[]string{"--help"}, exitOK, "Commands:"},

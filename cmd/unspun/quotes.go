@@ -41,19 +41,15 @@ type quotesLine struct {
 
 func runQuotes(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("quotes", quotesHelp)
-	format := fs.String("format", "text", "output format: text or json (JSON Lines, see docs/json.md)")
+	format := formatFlag(fs, "output format: text or json (JSON Lines, see docs/json.md)", "text", "json")
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB), with --speaker")
 	speaker := fs.String("speaker", "", "list this person's quotes across the index")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
 	}
-	if err := formatFlag("quotes", *format, "text", "json"); err != nil {
-		fmt.Fprintln(a.stderr, err)
-		return exitUsage
-	}
 	if *speaker != "" {
-		return a.quotesBySpeaker(ctx, *db, *speaker, *format)
+		return a.quotesBySpeaker(ctx, *db, *speaker, format.value)
 	}
 	if !a.needInput("quotes", paths) {
 		return exitUsage
@@ -62,7 +58,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	style := report.Style{Color: isTerminal(a.stdout)}
 	err := in.each(ctx, paths, func(art unspun.Article) error {
 		qs := quote.Extract(art.Body)
-		if *format == "json" {
+		if format.value == "json" {
 			var line quotesLine
 			line.Article.ID, line.Article.Title = art.ID, art.Title
 			line.Quotes = report.Quotes(qs)

@@ -29,7 +29,7 @@ into the spin lexicon (see 'unspun lexicon') unless --learn=false.
 func runTrace(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("trace", traceHelp)
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
-	format := fs.String("format", "text", "output format: text or json (JSON Lines, see docs/json.md)")
+	format := formatFlag(fs, "output format: text or json (JSON Lines, see docs/json.md)", "text", "json")
 	learn := fs.Bool("learn", true, "learn the word swaps of verified copies into the spin lexicon")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles traced at once")
 	maxDF := fs.Int("max-df", 0, "skip index words in more stored sentences than this (0: automatic)")
@@ -37,10 +37,6 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
-	}
-	if err := formatFlag("trace", *format, "text", "json"); err != nil {
-		fmt.Fprintln(a.stderr, err)
-		return exitUsage
 	}
 	if !a.needInput("trace", paths) {
 		return exitUsage
@@ -56,7 +52,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	in := &inputs{a: a}
 	style := report.Style{Color: isTerminal(a.stdout)}
 	write := func(tr unspun.Trace) error {
-		if *format == "json" {
+		if format.value == "json" {
 			return report.WriteJSON(a.stdout, report.Trace(tr))
 		}
 		return report.WriteTrace(a.stdout, tr, style)
