@@ -88,10 +88,7 @@ func isCloseContext(body string, i int, r rune) bool {
 		return false
 	}
 	if (prev == 's' || prev == 'S') && unicode.IsSpace(next) && r == '’' {
-		// a plural possessive ("the states’ rights") is usually not a closer;
-		// accept it only when a space or punctuation follows and the mark is
-		// straight, which is rare in edited text
-		return false
+		return false // a curly mark after s and before a space is a plural possessive: "the states’ rights"
 	}
 	return unicode.IsSpace(next) || unicode.IsPunct(next) || next == '”' || next == '"'
 }

@@ -75,11 +75,11 @@ func editsText(edits []unspun.Edit, st Style) string {
 		var p string
 		switch e.Op {
 		case unspun.Insert:
-			p = "+" + quoteWords(e.To)
+			p = "+" + oneLine(e.To)
 		case unspun.Delete:
-			p = "−" + quoteWords(e.From)
+			p = "−" + oneLine(e.From)
 		default:
-			p = quoteWords(e.From) + " → " + quoteWords(e.To)
+			p = oneLine(e.From) + " → " + oneLine(e.To)
 		}
 		if e.Kind != "" {
 			p += " (" + e.Kind + ")"
@@ -88,8 +88,6 @@ func editsText(edits []unspun.Edit, st Style) string {
 	}
 	return st.red(strings.Join(parts, ", "))
 }
-
-func quoteWords(s string) string { return oneLine(s) }
 
 func percent(x float64) int { return int(x*100 + 0.5) }
 

@@ -107,7 +107,7 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	for i, sp := range an.Sentences {
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
 		best := map[uint32]unspun.Source{} // best verified alignment per source article
-		docs := map[uint32]*sourceDoc{}
+		docs := map[string]*sourceDoc{}    // the verified source articles, by ID
 		for _, c := range cands[i] {
 			if c.Score < t.opts.MinVoteShare*cands[i][0].Score {
 				break // far weaker than the best candidate: not worth verifying
@@ -135,15 +135,13 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 			}
 			meta := src.article
 			meta.Body = ""
-			docs[c.Doc] = src
+			docs[src.article.ID] = src
 			best[c.Doc] = unspun.Source{Article: meta, Span: r.Source,
 				Text: src.article.Body[r.Source.Start:r.Source.End], Similarity: r.Similarity, Edits: r.Edits}
 		}
 		st.Sources = t.rank(best)
-		for num, src := range best {
-			if len(st.Sources) > 0 && src.Article.ID == st.Sources[0].Article.ID {
-				origins[i] = docs[num]
-			}
+		if len(st.Sources) > 0 {
+			origins[i] = docs[st.Sources[0].Article.ID]
 		}
 		if t.opts.Learn && len(st.Sources) > 0 && st.Sources[0].Similarity >= t.opts.LearnMinSim {
 			for _, e := range st.Sources[0].Edits {
