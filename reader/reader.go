@@ -65,6 +65,9 @@ const (
 	Unknown Format = iota
 	Text
 	JSONLines
+	HTML
+	WARC
+	Feed
 )
 
 // FormatOf returns the format a path's extension names, looking through a
@@ -77,6 +80,12 @@ func FormatOf(path string) Format {
 		return Text
 	case ".jsonl", ".ndjson":
 		return JSONLines
+	case ".html", ".htm", ".xhtml":
+		return HTML
+	case ".warc":
+		return WARC
+	case ".rss", ".atom", ".xml":
+		return Feed
 	}
 	return Unknown
 }
@@ -185,6 +194,8 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 	switch format {
 	case JSONLines:
 		return readJSONLines(ctx, path, br, opts, emit, bad)
+	case HTML:
+		return readHTML(path, br, opts, emit, bad)
 	default:
 		return readText(path, br, opts, emit, bad)
 	}
