@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // blockTags start and end a paragraph. The extractor's output uses HTML
@@ -112,4 +113,20 @@ func (r *renderer) walk(n *html.Node) {
 	case inline:
 		r.edge()
 	}
+}
+
+// FragmentText renders an HTML fragment (a feed item's content, say) as
+// text the way Parse renders a page's main text, keeping all of it: a
+// feed's content is the article, so there is nothing to extract.
+func FragmentText(fragment string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		// Too deeply nested to parse: fall back to the bare text.
+		return collapse(fragment)
+	}
+	var r renderer
+	for _, n := range nodes {
+		r.walk(n)
+	}
+	return strings.TrimSpace(r.b.String())
 }

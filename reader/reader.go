@@ -46,6 +46,10 @@ func (e *Error) Unwrap() error { return e.Err }
 type Options struct {
 	MaxRecordBytes int // longest record (JSON line, text file); default 32 MiB
 	MaxErrors      int // bad records in one file before the rest is skipped; default 100
+	// Skip, if set, is told of each record that is well formed but not an
+	// article (a WARC request, an image response, a redirect), with a
+	// short reason that callers may count by.
+	Skip func(path, reason string)
 }
 
 func (o *Options) setDefaults() {
@@ -166,6 +170,18 @@ var gzipMagic = []byte{0x1f, 0x8b}
 func readStream(ctx context.Context, path string, r io.Reader, format Format, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
+	if format == Unknown {
+		if h := gunzipHead(br); h != nil {
+			format = sniff(h)
+		} else {
+			format = sniff(head)
+		}
+	}
+	// A WARC file is read from its compressed bytes: gzip members are its
+	// record boundaries.
+	if format == WARC && len(head) > 0 {
+		return readWARC(ctx, path, br, opts, emit, bad)
+	}
 	if bytes.HasPrefix(head, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -188,14 +204,13 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 		bad(&Error{Path: path, Err: fmt.Errorf("binary data, not text: %w", unspun.ErrInvalid)})
 		return nil
 	}
-	if format == Unknown {
-		format = sniff(head)
-	}
 	switch format {
 	case JSONLines:
 		return readJSONLines(ctx, path, br, opts, emit, bad)
 	case HTML:
 		return readHTML(path, br, opts, emit, bad)
+	case Feed:
+		return readFeed(ctx, path, br, opts, emit, bad)
 	default:
 		return readText(path, br, opts, emit, bad)
 	}
@@ -203,10 +218,42 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 
 // sniff guesses the format of content without a telling extension.
 func sniff(head []byte) Format {
-	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '{' {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case len(t) == 0:
+		return Text
+	case t[0] == '{':
 		return JSONLines
+	case bytes.HasPrefix(t, []byte("WARC/")):
+		return WARC
+	case t[0] != '<':
+		return Text
 	}
-	return Text
+	lower := bytes.ToLower(t)
+	if bytes.HasPrefix(lower, []byte("<?xml")) || bytes.HasPrefix(lower, []byte("<rss")) || bytes.HasPrefix(lower, []byte("<feed")) || bytes.HasPrefix(lower, []byte("<rdf:rdf")) {
+		// An XML declaration may start an XHTML page too.
+		if bytes.Contains(lower, []byte("<html")) {
+			return HTML
+		}
+		return Feed
+	}
+	return HTML
+}
+
+// gunzipHead returns the first bytes of a gzip stream's content without
+// consuming any input, or nil when br is not gzip.
+func gunzipHead(br *bufio.Reader) []byte {
+	raw, _ := br.Peek(br.Size())
+	if !bytes.HasPrefix(raw, gzipMagic) {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(zr, head)
+	return head[:n]
 }
 
 // readError names a read failure for a person: a truncated gzip stream says so.

@@ -64,7 +64,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(a.stderr, "added %d articles, skipped %d bad records, in %.2fs (%.0f articles/s)\n",
-		stored, in.skipped, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
+	fmt.Fprintf(a.stderr, "added %d articles, skipped %d bad records%s, in %.2fs (%.0f articles/s)\n",
+		stored, in.skipped, in.passedOver(), elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
 	return in.status()
 }

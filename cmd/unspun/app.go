@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	unspun "github.com/unspun/unspun"
@@ -167,9 +168,16 @@ type inputs struct {
 	opts    reader.Options
 	read    int
 	skipped int
+	passed  map[string]int // records that are not articles, by reason
 }
 
 func (in *inputs) each(ctx context.Context, paths []string, emit func(unspun.Article) error) error {
+	in.opts.Skip = func(_, reason string) {
+		if in.passed == nil {
+			in.passed = map[string]int{}
+		}
+		in.passed[reason]++
+	}
 	return reader.Read(ctx, paths, in.a.stdin, in.opts, func(art unspun.Article) error {
 		in.read++
 		return emit(art)
@@ -177,6 +185,22 @@ func (in *inputs) each(ctx context.Context, paths []string, emit func(unspun.Art
 		in.skipped++
 		fmt.Fprintln(in.a.stderr, e.Error())
 	})
+}
+
+// passedOver completes a summary line with the records that were read
+// but are not articles, counted by reason; "" when there were none.
+func (in *inputs) passedOver() string {
+	if len(in.passed) == 0 {
+		return ""
+	}
+	reasons := make([]string, 0, len(in.passed))
+	total := 0
+	for r, n := range in.passed {
+		reasons = append(reasons, fmt.Sprintf("%s %d", r, n))
+		total += n
+	}
+	sort.Strings(reasons)
+	return fmt.Sprintf(", passed over %d records that are not articles (%s)", total, strings.Join(reasons, ", "))
 }
 
 // status is the exit status for a finished read.

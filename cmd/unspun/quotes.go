@@ -69,7 +69,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail("quotes", err)
 	}
-	fmt.Fprintf(a.stderr, "read %d articles, skipped %d bad records\n", in.read, in.skipped)
+	fmt.Fprintf(a.stderr, "read %d articles, skipped %d bad records%s\n", in.read, in.skipped, in.passedOver())
 	return in.status()
 }
 

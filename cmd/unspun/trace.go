@@ -64,7 +64,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail("trace", err)
 	}
-	fmt.Fprintf(a.stderr, "traced %d articles, skipped %d bad records\n", traced, in.skipped)
+	fmt.Fprintf(a.stderr, "traced %d articles, skipped %d bad records%s\n", traced, in.skipped, in.passedOver())
 	if *stats {
 		fmt.Fprintln(a.stderr, lat.summary())
 	}

@@ -1,0 +1,331 @@
+package reader
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httputil"
+	"strings"
+
+	"github.com/nlnwa/gowarc/v3"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/page"
+)
+
+// errRecordTooLarge trips when one record's decompressed bytes pass
+// Options.MaxRecordBytes: the cap that makes a gzip bomb one bad record
+// instead of a machine out of memory.
+var errRecordTooLarge = errors.New("record too large")
+
+// recordCap counts the bytes read for the current record and fails the
+// read past the cap. Reset before each record.
+type recordCap struct {
+	r       io.Reader
+	left    int64
+	max     int64
+	tripped bool
+}
+
+func (c *recordCap) reset() { c.left, c.tripped = c.max, false }
+
+func (c *recordCap) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.tripped = true
+		return 0, errRecordTooLarge
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// warcReader reads the records of one WARC file.
+type warcReader struct {
+	ctx   context.Context
+	path  string
+	opts  Options
+	emit  func(unspun.Article) error
+	bad   func(*Error)
+	un    gowarc.Unmarshaler
+	n     int // records seen
+	fails int
+	// truncated is set once a record was reported cut off, so the end of
+	// its gzip member is not reported a second time.
+	truncated bool
+}
+
+// readWARC reads a WARC file, plain or gzip-compressed record by record
+// (each gzip member is decompressed under the record cap, so a bomb costs
+// time proportional to its size but no memory). HTTP responses with an HTML
+// payload become articles; every other record is passed to opts.Skip.
+func readWARC(ctx context.Context, path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	if err := readWARCRecords(ctx, path, br, opts, emit, bad); !errors.Is(err, errStopFile) {
+		return err
+	}
+	return nil
+}
+
+// errStopFile ends the reading of one file (too many bad records) without
+// ending the whole read.
+var errStopFile = errors.New("stop reading this file")
+
+func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	w := &warcReader{ctx: ctx, path: path, opts: opts, emit: emit, bad: bad,
+		// Blocks are cached in memory up to the record cap, which the cap
+		// reader enforces; nothing spills to temporary files.
+		un: gowarc.NewUnmarshaler(gowarc.WithBufferMaxMemBytes(int64(opts.MaxRecordBytes) + 64<<10)),
+	}
+	head, _ := br.Peek(2)
+	if !bytes.HasPrefix(head, gzipMagic) {
+		return w.records(br)
+	}
+	zr := new(gzip.Reader)
+	for member := 1; ; member++ {
+		if err := zr.Reset(br); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			w.n++
+			bad(&Error{Path: path, Record: w.n, Err: fmt.Errorf("gzip: %v; the rest of the file is unreadable", err)})
+			return nil
+		}
+		zr.Multistream(false)
+		if err := w.records(bufio.NewReaderSize(zr, 64<<10)); err != nil {
+			return err
+		}
+		// Finish the member (a record may end before its gzip trailer) so
+		// the next Reset starts at the next member.
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			if w.truncated {
+				return nil
+			}
+			w.n++
+			bad(&Error{Path: path, Record: w.n, Err: fmt.Errorf("gzip: %v; the rest of the file is unreadable", readError(err))})
+			return nil
+		}
+	}
+}
+
+// records reads the records of an uncompressed stream until it ends.
+func (w *warcReader) records(src *bufio.Reader) error {
+	capped := &recordCap{r: src, max: int64(w.opts.MaxRecordBytes)}
+	in := bufio.NewReaderSize(capped, 64<<10)
+	for {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		capped.reset()
+		rec, _, validation, err := w.un.Unmarshal(in)
+		if errors.Is(err, io.EOF) && rec == nil {
+			return nil
+		}
+		w.n++
+		if err == nil && rec.WarcHeader().Get(gowarc.WarcType) == "" {
+			// gowarc tolerates broken header lines as warnings; a record
+			// whose type is lost with them is not one we can read.
+			err = errors.New("no WARC-Type field")
+			if len(validation) > 0 {
+				err = fmt.Errorf("no WARC-Type field (%v)", validation[0])
+			}
+		}
+		if err != nil {
+			if rec != nil {
+				rec.Close()
+			}
+			reason := err
+			if capped.tripped {
+				reason = fmt.Errorf("decompressed record longer than %d bytes (the cap on one record): %w", w.opts.MaxRecordBytes, unspun.ErrInvalid)
+			} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+				reason = fmt.Errorf("truncated record: %w", unspun.ErrInvalid)
+				w.truncated = true
+			} else {
+				reason = fmt.Errorf("malformed record: %v: %w", err, unspun.ErrInvalid)
+			}
+			if !w.fail(reason) {
+				return errStopFile
+			}
+			// Resynchronise at the next record header, without the cap:
+			// the bytes passed over are not kept.
+			capped.max = 1 << 62
+			capped.reset()
+			more := skipToRecord(in)
+			capped.max = int64(w.opts.MaxRecordBytes)
+			if !more {
+				return nil
+			}
+			continue
+		}
+		err = w.record(rec)
+		rec.Close()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// fail reports a bad record; false once the file has had too many.
+func (w *warcReader) fail(err error) bool {
+	w.bad(&Error{Path: w.path, Record: w.n, Err: err})
+	w.fails++
+	if w.fails >= w.opts.MaxErrors {
+		w.bad(&Error{Path: w.path, Err: fmt.Errorf("%d bad records: skipping the rest of the file", w.fails)})
+		return false
+	}
+	return true
+}
+
+// skipToRecord discards input up to the next line that starts a WARC
+// record and reports whether there is one.
+func skipToRecord(in *bufio.Reader) bool {
+	magic := []byte("\nWARC/")
+	for {
+		buf, err := in.Peek(in.Size())
+		if i := bytes.Index(buf, magic); i >= 0 {
+			in.Discard(i + 1)
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		// Keep the tail that could be the start of the magic.
+		in.Discard(len(buf) - len(magic) + 1)
+	}
+}
+
+// record turns one WARC record into an article, or passes it over.
+func (w *warcReader) record(rec gowarc.WarcRecord) error {
+	uri := strings.Trim(rec.WarcHeader().Get(gowarc.WarcTargetURI), "<>")
+	if rec.Type() != gowarc.Response {
+		w.skip("WARC " + rec.Type().String() + " record")
+		return nil
+	}
+	block, ok := rec.Block().(gowarc.HttpResponseBlock)
+	if !ok {
+		w.skip("WARC response without an HTTP response")
+		return nil
+	}
+	if code := block.HttpStatusCode(); code < 200 || code > 299 {
+		w.skip(fmt.Sprintf("HTTP status %dxx", code/100))
+		return nil
+	}
+	header := block.HttpHeader()
+	if header == nil {
+		header = &http.Header{}
+	}
+	contentType := header.Get("Content-Type")
+	payload, err := block.PayloadBytes()
+	if err != nil {
+		return w.badRecord(fmt.Errorf("payload: %v: %w", err, unspun.ErrInvalid))
+	}
+	payload, err = decodeTransfer(payload, header, block.ProtocolHeaderBytes())
+	if err != nil {
+		return w.badRecord(err)
+	}
+	body, err := io.ReadAll(io.LimitReader(payload, int64(w.opts.MaxRecordBytes)+1))
+	if err != nil {
+		return w.badRecord(fmt.Errorf("payload: %v: %w", readError(err), unspun.ErrInvalid))
+	}
+	if len(body) > w.opts.MaxRecordBytes {
+		return w.badRecord(fmt.Errorf("payload longer than %d bytes: %w", w.opts.MaxRecordBytes, unspun.ErrInvalid))
+	}
+	if !isHTML(contentType, body) {
+		media, _, _ := mime.ParseMediaType(contentType)
+		if media == "" {
+			media = "unknown type"
+		}
+		w.skip("HTTP response of " + media)
+		return nil
+	}
+	a, err := page.Parse(body, page.Hints{URL: uri, ContentType: contentType})
+	if err != nil {
+		return w.badRecord(err)
+	}
+	if uri != "" {
+		a.URL = uri
+	}
+	a.ID = a.URL
+	if a.ID == "" {
+		return w.badRecord(fmt.Errorf("no WARC-Target-URI: %w", unspun.ErrInvalid))
+	}
+	a.Site = SiteOf(a.URL)
+	if a.Published.IsZero() {
+		if t, err := rec.Date(); err == nil {
+			a.Published = t
+		}
+	}
+	return w.emit(a)
+}
+
+// badRecord reports the current record and goes on (a nil error) unless
+// the file has had too many bad records.
+func (w *warcReader) badRecord(err error) error {
+	if !w.fail(err) {
+		return errStopFile
+	}
+	return nil
+}
+
+func (w *warcReader) skip(reason string) {
+	if w.opts.Skip != nil {
+		w.opts.Skip(w.path, reason)
+	}
+}
+
+// decodeTransfer undoes chunked transfer coding and gzip or deflate content
+// coding, which crawlers store as received. The decompressed payload is
+// capped by the caller's read limit.
+func decodeTransfer(r io.Reader, h *http.Header, rawHeader []byte) (io.Reader, error) {
+	// The parsed header lacks Transfer-Encoding (Go's HTTP reader moves it
+	// out of the map), so it is read from the raw header.
+	if strings.Contains(strings.ToLower(rawField(rawHeader, "transfer-encoding")), "chunked") {
+		r = httputil.NewChunkedReader(r)
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return r, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("gzip content: %v: %w", err, unspun.ErrInvalid)
+		}
+		return zr, nil
+	case "deflate":
+		return flate.NewReader(r), nil
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q: %w", clip(enc, 20), unspun.ErrInvalid)
+	}
+}
+
+// rawField is the value of the first header line named name (lower case)
+// in a raw HTTP header.
+func rawField(raw []byte, name string) string {
+	for line := range bytes.Lines(raw) {
+		k, v, ok := bytes.Cut(line, []byte(":"))
+		if ok && strings.EqualFold(string(bytes.TrimSpace(k)), name) {
+			return string(bytes.TrimSpace(v))
+		}
+	}
+	return ""
+}
+
+// isHTML decides from the Content-Type, or when there is none from the
+// payload's start, whether a response is a web page.
+func isHTML(contentType string, body []byte) bool {
+	if contentType != "" {
+		media, _, err := mime.ParseMediaType(contentType)
+		if err == nil {
+			return media == "text/html" || media == "application/xhtml+xml"
+		}
+	}
+	return sniff(body[:min(len(body), 512)]) == HTML
+}
