@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -46,6 +47,9 @@ func (e *Error) Unwrap() error { return e.Err }
 type Options struct {
 	MaxRecordBytes int // longest record (JSON line, text file); default 32 MiB
 	MaxErrors      int // bad records in one file before the rest is skipped; default 100
+	// Workers parse the pages of a WARC file in parallel (output order is
+	// kept); default GOMAXPROCS.
+	Workers int
 	// Skip, if set, is told of each record that is well formed but not an
 	// article (a WARC request, an image response, a redirect), with a
 	// short reason that callers may count by.
@@ -58,6 +62,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.MaxErrors <= 0 {
 		o.MaxErrors = 100
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
 	}
 }
 

@@ -49,7 +49,11 @@ func (c *recordCap) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// warcReader reads the records of one WARC file.
+// warcReader reads the records of one WARC file. Records are read in
+// order on the caller's goroutine; pages are parsed by a pool of workers
+// (extraction is most of the time); outcomes are delivered strictly in
+// record order through a bounded window, so output and error messages do
+// not depend on scheduling and memory is bounded by the window.
 type warcReader struct {
 	ctx   context.Context
 	path  string
@@ -62,6 +66,86 @@ type warcReader struct {
 	// truncated is set once a record was reported cut off, so the end of
 	// its gzip member is not reported a second time.
 	truncated bool
+
+	work    chan *outcome // pages waiting for a worker
+	window  []*outcome    // outcomes not yet delivered, in record order
+	workers int
+}
+
+// outcome is what one record came to: an article, a bad record, or (both
+// empty) nothing to report. done is closed when it is known.
+type outcome struct {
+	record int
+	art    unspun.Article
+	err    error
+	done   chan struct{}
+	parse  func() (unspun.Article, error) // for the worker, when not yet known
+}
+
+// settled is an outcome known at once.
+func settled(record int, art unspun.Article, err error) *outcome {
+	o := &outcome{record: record, art: art, err: err, done: make(chan struct{})}
+	close(o.done)
+	return o
+}
+
+// push adds an outcome to the window, delivering the oldest ones while the
+// window is full.
+func (w *warcReader) push(o *outcome) error {
+	w.window = append(w.window, o)
+	if o.parse != nil {
+		w.work <- o
+	}
+	for len(w.window) > 2*w.workers {
+		if err := w.deliverOldest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *warcReader) deliverOldest() error {
+	o := w.window[0]
+	w.window = w.window[1:]
+	<-o.done
+	switch {
+	case o.err != nil:
+		w.bad(&Error{Path: w.path, Record: o.record, Err: o.err})
+		w.fails++
+		if w.fails >= w.opts.MaxErrors {
+			w.bad(&Error{Path: w.path, Err: fmt.Errorf("%d bad records: skipping the rest of the file", w.fails)})
+			return errStopFile
+		}
+	case o.art.ID != "":
+		return w.emit(o.art)
+	}
+	return nil
+}
+
+// flush delivers every outcome in the window.
+func (w *warcReader) flush() error {
+	for len(w.window) > 0 {
+		if err := w.deliverOldest(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseInWorkers starts the worker pool; stop ends it once the queued
+// work is done (outcomes not delivered by then are dropped).
+func (w *warcReader) parseInWorkers() (stop func()) {
+	w.workers = max(1, w.opts.Workers)
+	w.work = make(chan *outcome, w.workers)
+	for range w.workers {
+		go func() {
+			for o := range w.work {
+				o.art, o.err = o.parse()
+				close(o.done)
+			}
+		}()
+	}
+	return func() { close(w.work) }
 }
 
 // readWARC reads a WARC file, plain or gzip-compressed record by record
@@ -85,19 +169,28 @@ func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Op
 		// reader enforces; nothing spills to temporary files.
 		un: gowarc.NewUnmarshaler(gowarc.WithBufferMaxMemBytes(int64(opts.MaxRecordBytes) + 64<<10)),
 	}
+	stop := w.parseInWorkers()
+	defer stop()
+	if err := w.members(br); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// members reads a file that is one stream or a series of gzip members.
+func (w *warcReader) members(br *bufio.Reader) error {
 	head, _ := br.Peek(2)
 	if !bytes.HasPrefix(head, gzipMagic) {
 		return w.records(br)
 	}
 	zr := new(gzip.Reader)
-	for member := 1; ; member++ {
+	for {
 		if err := zr.Reset(br); err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			w.n++
-			bad(&Error{Path: path, Record: w.n, Err: fmt.Errorf("gzip: %v; the rest of the file is unreadable", err)})
-			return nil
+			return w.push(settled(w.n, unspun.Article{}, fmt.Errorf("gzip: %v; the rest of the file is unreadable", err)))
 		}
 		zr.Multistream(false)
 		if err := w.records(bufio.NewReaderSize(zr, 64<<10)); err != nil {
@@ -110,8 +203,7 @@ func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Op
 				return nil
 			}
 			w.n++
-			bad(&Error{Path: path, Record: w.n, Err: fmt.Errorf("gzip: %v; the rest of the file is unreadable", readError(err))})
-			return nil
+			return w.push(settled(w.n, unspun.Article{}, fmt.Errorf("gzip: %v; the rest of the file is unreadable", readError(err))))
 		}
 	}
 }
@@ -151,8 +243,8 @@ func (w *warcReader) records(src *bufio.Reader) error {
 			} else {
 				reason = fmt.Errorf("malformed record: %v: %w", err, unspun.ErrInvalid)
 			}
-			if !w.fail(reason) {
-				return errStopFile
+			if err := w.push(settled(w.n, unspun.Article{}, reason)); err != nil {
+				return err
 			}
 			// Resynchronise at the next record header, without the cap:
 			// the bytes passed over are not kept.
@@ -171,17 +263,6 @@ func (w *warcReader) records(src *bufio.Reader) error {
 			return err
 		}
 	}
-}
-
-// fail reports a bad record; false once the file has had too many.
-func (w *warcReader) fail(err error) bool {
-	w.bad(&Error{Path: w.path, Record: w.n, Err: err})
-	w.fails++
-	if w.fails >= w.opts.MaxErrors {
-		w.bad(&Error{Path: w.path, Err: fmt.Errorf("%d bad records: skipping the rest of the file", w.fails)})
-		return false
-	}
-	return true
 }
 
 // skipToRecord discards input up to the next line that starts a WARC
@@ -246,33 +327,30 @@ func (w *warcReader) record(rec gowarc.WarcRecord) error {
 		w.skip("HTTP response of " + media)
 		return nil
 	}
-	a, err := page.Parse(body, page.Hints{URL: uri, ContentType: contentType})
-	if err != nil {
-		return w.badRecord(err)
-	}
-	if uri != "" {
-		a.URL = uri
-	}
-	a.ID = a.URL
-	if a.ID == "" {
-		return w.badRecord(fmt.Errorf("no WARC-Target-URI: %w", unspun.ErrInvalid))
-	}
-	a.Site = SiteOf(a.URL)
-	if a.Published.IsZero() {
-		if t, err := rec.Date(); err == nil {
-			a.Published = t
+	date, dateErr := rec.Date()
+	return w.push(&outcome{record: w.n, done: make(chan struct{}), parse: func() (unspun.Article, error) {
+		a, err := page.Parse(body, page.Hints{URL: uri, ContentType: contentType})
+		if err != nil {
+			return a, err
 		}
-	}
-	return w.emit(a)
+		if uri != "" {
+			a.URL = uri
+		}
+		a.ID = a.URL
+		if a.ID == "" {
+			return a, fmt.Errorf("no WARC-Target-URI: %w", unspun.ErrInvalid)
+		}
+		a.Site = SiteOf(a.URL)
+		if a.Published.IsZero() && dateErr == nil {
+			a.Published = date
+		}
+		return a, nil
+	}})
 }
 
-// badRecord reports the current record and goes on (a nil error) unless
-// the file has had too many bad records.
+// badRecord reports the current record as bad.
 func (w *warcReader) badRecord(err error) error {
-	if !w.fail(err) {
-		return errStopFile
-	}
-	return nil
+	return w.push(settled(w.n, unspun.Article{}, err))
 }
 
 func (w *warcReader) skip(reason string) {
