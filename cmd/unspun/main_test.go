@@ -358,3 +358,61 @@ func TestTraceRecoversOrphanSpeakers(t *testing.T) {
 		t.Errorf("first orphan: %+v recovered from %v", q.Speaker, q.RecoveredFrom)
 	}
 }
+
+// TestWebFormatsEndToEnd adds a directory of mixed formats (a gzipped WARC
+// crawl, an Atom feed, a saved page, JSON Lines) and traces a content-farm
+// page given as HTML on stdin back to the crawled and saved pages.
+func TestWebFormatsEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	for src, name := range map[string]string{
+		"../../reader/testdata/crawl.warc.gz": "crawl.warc.gz",
+		"../../reader/testdata/news.atom":     "feeds/news.atom",
+		"../../page/testdata/article.html":    "saved/ferry.html",
+	} {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "wire.jsonl"), []byte(`{"id":"wire/1","url":"https://wire.example/1","text":"The Brackley tram line will close for a week of track repairs in August."}`+"\n"), 0o644)
+	db := filepath.Join(t.TempDir(), "idx")
+	r := runCLI(t, "", "add", "--db", db, dir)
+	if r.code != exitOK || !strings.Contains(r.stderr, "added 5 articles, skipped 0 bad records, passed over 4 records that are not articles") {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	farm := `<html><head><title>Sunday reading and ferry news</title></head><body><nav><a href="/">Home</a></nav><article>
+<h1>Sunday reading and ferry news</h1>
+<p>The county library in Fenwick will open on Sunday afternoons from May, after forty helpers offered to staff the reading rooms.</p>
+<p>The nine-day strike that stopped every ferry across Marlow harbour ended on Friday night, after the crews' union accepted a pay offer of 6.5 per cent over two years.</p>
+<p>“We are glad to be back on the water, and we are glad the company finally listened,” the union said.</p>
+</article><footer>Copyright nobody</footer></body></html>`
+	r = runCLI(t, farm, "trace", "--db", db, "--format", "json", "-")
+	if r.code != exitOK {
+		t.Fatalf("trace: %d %s", r.code, r.stderr)
+	}
+	var tl traceLine
+	if err := json.Unmarshal([]byte(r.stdout), &tl); err != nil {
+		t.Fatalf("trace output: %v: %s", err, r.stdout)
+	}
+	ex := runCLI(t, farm, "extract", "--format", "json", "-")
+	var page articleRecord
+	if err := json.Unmarshal([]byte(ex.stdout), &page); err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]bool{}
+	for _, s := range tl.Sentences {
+		if page.Text[s.Start:s.End] != s.Text {
+			t.Errorf("sentence %d offsets do not point into the extracted text", s.Index)
+		}
+		for _, src := range s.Sources {
+			sources[src.ID] = true
+		}
+	}
+	for _, want := range []string{"https://fenwickcourier.example/library-sundays", filepath.Join(dir, "saved/ferry.html")} {
+		if !sources[want] {
+			t.Errorf("no sentence traced to %s; sources %v", want, sources)
+		}
+	}
+}
