@@ -63,9 +63,10 @@ func Parse(data []byte, hints Hints) (a unspun.Article, err error) {
 	}
 	a.Body = render(res.ContentNode)
 	a.Title = firstNonEmpty(collapse(res.Metadata.Title), meta.ogTitle, meta.title)
+	a.Body = dropHeadline(a.Body, a.Title, meta.title)
 	// On a page without a story the fallback extractors return the
 	// headline alone; a headline is not an article.
-	if rest := strings.TrimPrefix(a.Body, a.Title); !strings.ContainsFunc(rest, isWordRune) {
+	if !strings.ContainsFunc(a.Body, isWordRune) {
 		return a, fmt.Errorf("no article text found: %w", unspun.ErrInvalid)
 	}
 	// A relative canonical link resolves against where the page came from,
@@ -80,6 +81,24 @@ func Parse(data []byte, hints Hints) (a unspun.Article, err error) {
 		a.Lang = l
 	}
 	return a, nil
+}
+
+// dropHeadline removes a first paragraph that is the headline (the title,
+// or part of the <title> such as "Headline | Site"): the title is a field
+// of its own, as in every other input format, and a body that repeats it
+// would make every copy of a headline look like a copied sentence.
+func dropHeadline(body string, titles ...string) string {
+	first, rest, _ := strings.Cut(body, "\n\n")
+	first = strings.TrimSpace(first)
+	if first == "" || strings.Contains(first, "\n") {
+		return body
+	}
+	for _, t := range titles {
+		if t != "" && (first == t || (len(first) >= 12 && strings.Contains(t, first))) {
+			return rest
+		}
+	}
+	return body
 }
 
 // extract runs the extractor, turning a panic inside it into an error: the

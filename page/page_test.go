@@ -46,8 +46,9 @@ func TestArticleKeepsStoryAndDropsFurniture(t *testing.T) {
 	if !strings.Contains(a.Body, "two years.\n\nCommuters") {
 		t.Errorf("paragraphs are not separated by a blank line:\n%s", a.Body)
 	}
-	if a.Title != "Harbour ferry strike ends after nine days" {
-		t.Errorf("title %q", a.Title)
+	// The headline is the title, not the body's first paragraph.
+	if a.Title != "Harbour ferry strike ends after nine days" || !strings.HasPrefix(a.Body, "The nine-day strike") {
+		t.Errorf("title %q, body starts %q", a.Title, a.Body[:40])
 	}
 	// The canonical link is relative; og:url gives its scheme and host.
 	if want := "https://marlowledger.example/2026/03/14/harbour-ferry-strike-ends"; a.URL != want {
