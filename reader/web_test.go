@@ -106,6 +106,19 @@ func TestWARCOversizedRecords(t *testing.T) {
 	}
 }
 
+// TestWARCContentEncodingBomb: a small gzip-coded payload that inflates
+// past the cap is one bad record.
+func TestWARCContentEncodingBomb(t *testing.T) {
+	recs := crawlRecords()
+	bomb := response("00000000-0000-4000-8000-0000000000fe", "https://bomb.example/coded", "2026-04-03T10:00:09Z",
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n", gzipped("<html><body>"+strings.Repeat(" ", 8<<20)))
+	p := write(t, t.TempDir(), "coded.warc", []byte(recs[2]+bomb+recs[5]))
+	arts, errs, _ := readWith(t, Options{MaxRecordBytes: 1 << 20}, nil, p)
+	if len(arts) != 2 || len(errs) != 1 || !strings.Contains(errs[0], "record 2: payload longer than 1048576 bytes") {
+		t.Errorf("%d articles, errors %q", len(arts), errs)
+	}
+}
+
 func TestFeeds(t *testing.T) {
 	arts, errs, _ := readWith(t, Options{}, nil, "testdata/news.rss")
 	if want := []string{
