@@ -21,6 +21,8 @@ type metadata struct {
 	metaRank  int // index in dateMetaNames of metaDate's name
 	timeDate  time.Time
 	timeRank  int // 0 for <time itemprop=datePublished|pubdate>, 1 for any <time>
+	textBytes int // text outside scripts, styles and templates
+	elements  int
 }
 
 // dateMetaNames are <meta> names and properties that carry a publication
@@ -42,8 +44,14 @@ func readMetadata(doc *html.Node) metadata {
 	m := metadata{metaRank: len(dateMetaNames), timeRank: 2}
 	var visit func(n *html.Node)
 	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			m.textBytes += len(n.Data)
+		}
 		if n.Type == html.ElementNode {
+			m.elements++
 			switch n.DataAtom {
+			case atom.Style, atom.Template, atom.Noscript:
+				return
 			case atom.Title:
 				if m.title == "" {
 					m.title = collapse(textOf(n))

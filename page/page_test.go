@@ -135,6 +135,11 @@ func TestBadPages(t *testing.T) {
 		"empty body":  "<html><head><title>Nothing here</title></head><body></body></html>",
 		"nested 100k": "<html><body>" + deep + "</body></html>",
 		"binary":      "\x00\x01\x02\xff\xfe\x00<html>\x00",
+		// The extractor is superlinear in text: a wall of text past
+		// MaxTextBytes is refused before it is handed over.
+		"empty elements, refused before the tree is built": "<html><body>" + strings.Repeat("<b></b>", 300_000) + "</body></html>",
+		"many elements": "<html><body><article>" + strings.Repeat("<div><span>x</span></div>", MaxElements/2+1) + "</article></body></html>",
+		"wall of text":  "<html><body><article>" + strings.Repeat("<p>The tide came in and went out again, as it does twice a day.</p>", MaxTextBytes/60+1) + "</article></body></html>",
 	}
 	for name, page := range cases {
 		_, err := Parse([]byte(page), Hints{})
