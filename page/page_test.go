@@ -219,3 +219,15 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestFragmentText(t *testing.T) {
+	got := FragmentText(`<p>Fares &amp; timetables stay <em>frozen</em>, said the operator.<script>track("x")</script></p><p>Line one<br>line two</p><ul><li>First</li><li>Second</li></ul>`)
+	want := "Fares & timetables stay frozen, said the operator.\n\nLine one\nline two\n\nFirst\n\nSecond"
+	if got != want {
+		t.Errorf("FragmentText = %q, want %q", got, want)
+	}
+	// Time and memory stay linear on a hostile fragment.
+	if got := FragmentText(strings.Repeat("<b>", 1_000_000) + "x"); got != "x" {
+		t.Errorf("deep fragment = %q", got)
+	}
+}

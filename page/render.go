@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // blockTags start and end a paragraph. The extractor's output uses HTML
@@ -117,16 +116,47 @@ func (r *renderer) walk(n *html.Node) {
 
 // FragmentText renders an HTML fragment (a feed item's content, say) as
 // text the way Parse renders a page's main text, keeping all of it: a
-// feed's content is the article, so there is nothing to extract.
+// feed's content is the article, so there is nothing to extract. It works
+// from the token stream, so a hostile fragment costs time linear in its
+// size and no tree.
 func FragmentText(fragment string) string {
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
-	if err != nil {
-		// Too deeply nested to parse: fall back to the bare text.
-		return collapse(fragment)
-	}
 	var r renderer
-	for _, n := range nodes {
-		r.walk(n)
+	z := html.NewTokenizer(strings.NewReader(fragment))
+	skip := 0 // depth inside elements whose content is not text
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return strings.TrimSpace(r.b.String())
+		case html.TextToken:
+			if skip == 0 {
+				t := z.Token().Data
+				if t != "" && isSpace(t[0]) {
+					r.owe(" ")
+				}
+				r.text(t)
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			switch tag {
+			case "script", "style", "noscript", "template":
+				if tt == html.StartTagToken {
+					skip++
+				} else if tt == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			case "br", "lb":
+				r.owe("\n")
+			case "td", "th":
+				r.owe(" ")
+			default:
+				if blockTags[tag] {
+					r.owe("\n\n")
+				} else {
+					r.edge()
+				}
+			}
+		}
 	}
-	return strings.TrimSpace(r.b.String())
 }
