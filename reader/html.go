@@ -9,23 +9,24 @@ import (
 	"github.com/unspun/unspun/page"
 )
 
-// readHTML reads one saved page. The id is the path as given.
-func readHTML(path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
-	data, err := io.ReadAll(io.LimitReader(br, int64(opts.MaxRecordBytes)+1))
-	if err != nil {
-		bad(&Error{Path: path, Err: readError(err)})
-		return nil
+// readPage reads one saved page and queues it to be parsed in the
+// background. The id is the path as given.
+func (s *session) readPage(path string, br *bufio.Reader) error {
+	limit := s.opts.MaxRecordBytes
+	data, err := io.ReadAll(io.LimitReader(br, int64(limit)+1))
+	switch {
+	case err != nil:
+		return s.pages.push(settled(path, 0, readError(err)))
+	case len(data) > limit:
+		return s.pages.push(settled(path, 0, fmt.Errorf("page longer than %d bytes: %w", limit, unspun.ErrInvalid)))
 	}
-	if len(data) > opts.MaxRecordBytes {
-		bad(&Error{Path: path, Err: fmt.Errorf("page longer than %d bytes: %w", opts.MaxRecordBytes, unspun.ErrInvalid)})
-		return nil
-	}
-	a, err := page.Parse(data, page.Hints{})
-	if err != nil {
-		bad(&Error{Path: path, Err: err})
-		return nil
-	}
-	a.ID = path
-	a.Site = SiteOf(a.URL)
-	return emit(a)
+	return s.pages.push(pending(path, 0, func() (unspun.Article, error) {
+		a, err := page.Parse(data, page.Hints{})
+		if err != nil {
+			return a, err
+		}
+		a.ID = path
+		a.Site = SiteOf(a.URL)
+		return a, nil
+	}))
 }

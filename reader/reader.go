@@ -106,28 +106,39 @@ func FormatOf(path string) Format {
 // recursively in lexical order, reading the files whose extension names a
 // format. Read stops at the first error emit returns or when ctx ends, and
 // returns it; a path that cannot be opened is a bad record, not a stop.
+// Saved pages and the pages of WARC files are parsed on Options.Workers
+// cores; the order of articles and errors is kept.
 func Read(ctx context.Context, paths []string, stdin io.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
 	opts.setDefaults()
+	s := &session{ctx: ctx, opts: opts, emit: emit, bad: bad}
+	var stop func()
+	s.pages, stop = newOrdered(opts.Workers, s.deliverPage)
+	defer stop()
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if p == "-" {
-			if err := readStream(ctx, "-", stdin, Unknown, opts, emit, bad); err != nil {
+			if err := s.readStream("-", stdin, Unknown); err != nil {
 				return err
 			}
 			continue
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			bad(&Error{Path: p, Err: cleanPathError(err)})
-			continue
-		}
-		if !info.IsDir() {
-			if err := readFile(ctx, p, opts, emit, bad); err != nil {
+			if err := s.report(&Error{Path: p, Err: cleanPathError(err)}); err != nil {
 				return err
 			}
 			continue
+		}
+		if !info.IsDir() {
+			if err := s.readFile(p); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.pages.flush(); err != nil {
+			return err
 		}
 		var files []string
 		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -145,11 +156,39 @@ func Read(ctx context.Context, paths []string, stdin io.Reader, opts Options, em
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			if err := readFile(ctx, f, opts, emit, bad); err != nil {
+			if err := s.readFile(f); err != nil {
 				return err
 			}
 		}
 	}
+	return s.pages.flush()
+}
+
+// session is one Read: its callbacks and the window of saved pages being
+// parsed. Anything reported directly must first flush that window, so
+// that output keeps input order.
+type session struct {
+	ctx   context.Context
+	opts  Options
+	emit  func(unspun.Article) error
+	bad   func(*Error)
+	pages *ordered
+}
+
+func (s *session) deliverPage(o *outcome) error {
+	if o.err != nil {
+		s.bad(&Error{Path: o.path, Err: o.err})
+		return nil
+	}
+	return s.emit(o.art)
+}
+
+// report flushes the pages in flight, then reports a bad record.
+func (s *session) report(e *Error) error {
+	if err := s.pages.flush(); err != nil {
+		return err
+	}
+	s.bad(e)
 	return nil
 }
 
@@ -161,20 +200,19 @@ func cleanPathError(err error) error {
 	return err
 }
 
-func readFile(ctx context.Context, path string, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+func (s *session) readFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		bad(&Error{Path: path, Err: cleanPathError(err)})
-		return nil
+		return s.report(&Error{Path: path, Err: cleanPathError(err)})
 	}
 	defer f.Close()
-	return readStream(ctx, path, f, FormatOf(path), opts, emit, bad)
+	return s.readStream(path, f, FormatOf(path))
 }
 
 var gzipMagic = []byte{0x1f, 0x8b}
 
 // readStream reads one file or stdin, decompressing and sniffing as needed.
-func readStream(ctx context.Context, path string, r io.Reader, format Format, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+func (s *session) readStream(path string, r io.Reader, format Format) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
 	if format == Unknown {
@@ -184,6 +222,14 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 			format = sniff(head)
 		}
 	}
+	if format != HTML {
+		// Only pages are parsed in the background; anything else is read
+		// here and now, after the pages before it.
+		if err := s.pages.flush(); err != nil {
+			return err
+		}
+	}
+	ctx, opts, emit, bad := s.ctx, s.opts, s.emit, s.bad
 	// A WARC file is read from its compressed bytes: gzip members are its
 	// record boundaries.
 	if format == WARC && len(head) > 0 {
@@ -192,8 +238,7 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 	if bytes.HasPrefix(head, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			bad(&Error{Path: path, Err: fmt.Errorf("gzip: %v", err)})
-			return nil
+			return s.report(&Error{Path: path, Err: fmt.Errorf("gzip: %v", err)})
 		}
 		defer zr.Close()
 		br = bufio.NewReaderSize(zr, 64<<10)
@@ -201,21 +246,18 @@ func readStream(ctx context.Context, path string, r io.Reader, format Format, op
 	}
 	if len(head) == 0 {
 		if _, err := br.Peek(1); err != nil && !errors.Is(err, io.EOF) {
-			bad(&Error{Path: path, Err: readError(err)})
-			return nil
+			return s.report(&Error{Path: path, Err: readError(err)})
 		}
-		bad(&Error{Path: path, Err: fmt.Errorf("empty file: %w", unspun.ErrInvalid)})
-		return nil
+		return s.report(&Error{Path: path, Err: fmt.Errorf("empty file: %w", unspun.ErrInvalid)})
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		bad(&Error{Path: path, Err: fmt.Errorf("binary data, not text: %w", unspun.ErrInvalid)})
-		return nil
+		return s.report(&Error{Path: path, Err: fmt.Errorf("binary data, not text: %w", unspun.ErrInvalid)})
 	}
 	switch format {
 	case JSONLines:
 		return readJSONLines(ctx, path, br, opts, emit, bad)
 	case HTML:
-		return readHTML(path, br, opts, emit, bad)
+		return s.readPage(path, br)
 	case Feed:
 		return readFeed(ctx, path, br, opts, emit, bad)
 	default:

@@ -50,10 +50,8 @@ func (c *recordCap) Read(p []byte) (int, error) {
 }
 
 // warcReader reads the records of one WARC file. Records are read in
-// order on the caller's goroutine; pages are parsed by a pool of workers
-// (extraction is most of the time); outcomes are delivered strictly in
-// record order through a bounded window, so output and error messages do
-// not depend on scheduling and memory is bounded by the window.
+// order on the caller's goroutine; their pages are parsed on all cores and
+// delivered in record order (see ordered).
 type warcReader struct {
 	ctx   context.Context
 	path  string
@@ -66,48 +64,12 @@ type warcReader struct {
 	// truncated is set once a record was reported cut off, so the end of
 	// its gzip member is not reported a second time.
 	truncated bool
-
-	work    chan *outcome // pages waiting for a worker
-	window  []*outcome    // outcomes not yet delivered, in record order
-	workers int
+	out       *ordered
 }
 
-// outcome is what one record came to: an article, a bad record, or (both
-// empty) nothing to report. done is closed when it is known.
-type outcome struct {
-	record int
-	art    unspun.Article
-	err    error
-	done   chan struct{}
-	parse  func() (unspun.Article, error) // for the worker, when not yet known
-}
-
-// settled is an outcome known at once.
-func settled(record int, art unspun.Article, err error) *outcome {
-	o := &outcome{record: record, art: art, err: err, done: make(chan struct{})}
-	close(o.done)
-	return o
-}
-
-// push adds an outcome to the window, delivering the oldest ones while the
-// window is full.
-func (w *warcReader) push(o *outcome) error {
-	w.window = append(w.window, o)
-	if o.parse != nil {
-		w.work <- o
-	}
-	for len(w.window) > 2*w.workers {
-		if err := w.deliverOldest(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (w *warcReader) deliverOldest() error {
-	o := w.window[0]
-	w.window = w.window[1:]
-	<-o.done
+// deliver reports one record's outcome: the article, or the bad record
+// (ending the file after Options.MaxErrors of them).
+func (w *warcReader) deliver(o *outcome) error {
 	switch {
 	case o.err != nil:
 		w.bad(&Error{Path: w.path, Record: o.record, Err: o.err})
@@ -122,30 +84,9 @@ func (w *warcReader) deliverOldest() error {
 	return nil
 }
 
-// flush delivers every outcome in the window.
-func (w *warcReader) flush() error {
-	for len(w.window) > 0 {
-		if err := w.deliverOldest(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// parseInWorkers starts the worker pool; stop ends it once the queued
-// work is done (outcomes not delivered by then are dropped).
-func (w *warcReader) parseInWorkers() (stop func()) {
-	w.workers = max(1, w.opts.Workers)
-	w.work = make(chan *outcome, w.workers)
-	for range w.workers {
-		go func() {
-			for o := range w.work {
-				o.art, o.err = o.parse()
-				close(o.done)
-			}
-		}()
-	}
-	return func() { close(w.work) }
+// fail queues the current record as bad.
+func (w *warcReader) fail(err error) error {
+	return w.out.push(settled(w.path, w.n, err))
 }
 
 // readWARC reads a WARC file, plain or gzip-compressed record by record
@@ -169,12 +110,13 @@ func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Op
 		// reader enforces; nothing spills to temporary files.
 		un: gowarc.NewUnmarshaler(gowarc.WithBufferMaxMemBytes(int64(opts.MaxRecordBytes) + 64<<10)),
 	}
-	stop := w.parseInWorkers()
+	var stop func()
+	w.out, stop = newOrdered(opts.Workers, w.deliver)
 	defer stop()
 	if err := w.members(br); err != nil {
 		return err
 	}
-	return w.flush()
+	return w.out.flush()
 }
 
 // members reads a file that is one stream or a series of gzip members.
@@ -190,7 +132,7 @@ func (w *warcReader) members(br *bufio.Reader) error {
 				return nil
 			}
 			w.n++
-			return w.push(settled(w.n, unspun.Article{}, fmt.Errorf("gzip: %v; the rest of the file is unreadable", err)))
+			return w.fail(fmt.Errorf("gzip: %v; the rest of the file is unreadable", err))
 		}
 		zr.Multistream(false)
 		if err := w.records(bufio.NewReaderSize(zr, 64<<10)); err != nil {
@@ -203,7 +145,7 @@ func (w *warcReader) members(br *bufio.Reader) error {
 				return nil
 			}
 			w.n++
-			return w.push(settled(w.n, unspun.Article{}, fmt.Errorf("gzip: %v; the rest of the file is unreadable", readError(err))))
+			return w.fail(fmt.Errorf("gzip: %v; the rest of the file is unreadable", readError(err)))
 		}
 	}
 }
@@ -243,7 +185,7 @@ func (w *warcReader) records(src *bufio.Reader) error {
 			} else {
 				reason = fmt.Errorf("malformed record: %v: %w", err, unspun.ErrInvalid)
 			}
-			if err := w.push(settled(w.n, unspun.Article{}, reason)); err != nil {
+			if err := w.fail(reason); err != nil {
 				return err
 			}
 			// Resynchronise at the next record header, without the cap:
@@ -306,18 +248,18 @@ func (w *warcReader) record(rec gowarc.WarcRecord) error {
 	contentType := header.Get("Content-Type")
 	payload, err := block.PayloadBytes()
 	if err != nil {
-		return w.badRecord(fmt.Errorf("payload: %v: %w", err, unspun.ErrInvalid))
+		return w.fail(fmt.Errorf("payload: %v: %w", err, unspun.ErrInvalid))
 	}
 	payload, err = decodeTransfer(payload, header, block.ProtocolHeaderBytes())
 	if err != nil {
-		return w.badRecord(err)
+		return w.fail(err)
 	}
 	body, err := io.ReadAll(io.LimitReader(payload, int64(w.opts.MaxRecordBytes)+1))
 	if err != nil {
-		return w.badRecord(fmt.Errorf("payload: %v: %w", readError(err), unspun.ErrInvalid))
+		return w.fail(fmt.Errorf("payload: %v: %w", readError(err), unspun.ErrInvalid))
 	}
 	if len(body) > w.opts.MaxRecordBytes {
-		return w.badRecord(fmt.Errorf("payload longer than %d bytes: %w", w.opts.MaxRecordBytes, unspun.ErrInvalid))
+		return w.fail(fmt.Errorf("payload longer than %d bytes: %w", w.opts.MaxRecordBytes, unspun.ErrInvalid))
 	}
 	if !isHTML(contentType, body) {
 		media, _, _ := mime.ParseMediaType(contentType)
@@ -328,7 +270,7 @@ func (w *warcReader) record(rec gowarc.WarcRecord) error {
 		return nil
 	}
 	date, dateErr := rec.Date()
-	return w.push(&outcome{record: w.n, done: make(chan struct{}), parse: func() (unspun.Article, error) {
+	return w.out.push(pending(w.path, w.n, func() (unspun.Article, error) {
 		a, err := page.Parse(body, page.Hints{URL: uri, ContentType: contentType})
 		if err != nil {
 			return a, err
@@ -345,12 +287,7 @@ func (w *warcReader) record(rec gowarc.WarcRecord) error {
 			a.Published = date
 		}
 		return a, nil
-	}})
-}
-
-// badRecord reports the current record as bad.
-func (w *warcReader) badRecord(err error) error {
-	return w.push(settled(w.n, unspun.Article{}, err))
+	}))
 }
 
 func (w *warcReader) skip(reason string) {

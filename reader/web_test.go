@@ -255,3 +255,34 @@ func FuzzReadFeed(f *testing.F) {
 }
 
 func bufioReader(data []byte) *bufio.Reader { return bufio.NewReader(bytes.NewReader(data)) }
+
+// TestDirectoryOrderKept: pages parsed in parallel come out, with the
+// errors, in the order of the files, between the other formats' records.
+func TestDirectoryOrderKept(t *testing.T) {
+	dir := t.TempDir()
+	story, err := os.ReadFile("../page/testdata/article.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "a.html", story)
+	write(t, dir, "b.html", []byte("<html><body></body></html>"))
+	write(t, dir, "c.jsonl", []byte(goodLine+"\n"))
+	for _, name := range []string{"d1.html", "d2.html", "d3.html", "d4.html", "d5.html"} {
+		write(t, dir, name, story)
+	}
+	write(t, dir, "e.txt", []byte("Title\n\nBody."))
+	var events []string
+	err = Read(context.Background(), []string{dir}, nil, Options{Workers: 3},
+		func(a unspun.Article) error {
+			events = append(events, "article "+strings.TrimPrefix(a.ID, dir+"/"))
+			return nil
+		},
+		func(e *Error) { events = append(events, "error "+strings.TrimPrefix(e.Path, dir+"/")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "article a.html|error b.html|article k1|article d1.html|article d2.html|article d3.html|article d4.html|article d5.html|article e.txt"
+	if got := strings.Join(events, "|"); got != want {
+		t.Errorf("events\n%s\nwant\n%s", got, want)
+	}
+}
