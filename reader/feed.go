@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -21,13 +20,9 @@ import (
 // declares, so entity-expansion attacks cost nothing; the feed as a whole
 // is bounded by Options.MaxRecordBytes.
 func readFeed(ctx context.Context, path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
-	data, err := io.ReadAll(io.LimitReader(br, int64(opts.MaxRecordBytes)+1))
+	data, err := readWhole(br, opts.MaxRecordBytes, "feed")
 	if err != nil {
-		bad(&Error{Path: path, Err: readError(err)})
-		return nil
-	}
-	if len(data) > opts.MaxRecordBytes {
-		bad(&Error{Path: path, Err: fmt.Errorf("feed longer than %d bytes: %w", opts.MaxRecordBytes, unspun.ErrInvalid)})
+		bad(&Error{Path: path, Err: err})
 		return nil
 	}
 	feed, err := parseFeed(data)

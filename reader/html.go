@@ -2,8 +2,6 @@ package reader
 
 import (
 	"bufio"
-	"fmt"
-	"io"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/page"
@@ -12,13 +10,9 @@ import (
 // readPage reads one saved page and queues it to be parsed in the
 // background. The id is the path as given.
 func (s *session) readPage(path string, br *bufio.Reader) error {
-	limit := s.opts.MaxRecordBytes
-	data, err := io.ReadAll(io.LimitReader(br, int64(limit)+1))
-	switch {
-	case err != nil:
-		return s.pages.push(settled(path, 0, readError(err)))
-	case len(data) > limit:
-		return s.pages.push(settled(path, 0, fmt.Errorf("page longer than %d bytes: %w", limit, unspun.ErrInvalid)))
+	data, err := readWhole(br, s.opts.MaxRecordBytes, "page")
+	if err != nil {
+		return s.pages.push(settled(path, 0, err))
 	}
 	return s.pages.push(pending(path, 0, func() (unspun.Article, error) {
 		a, err := page.Parse(data, page.Hints{})

@@ -305,6 +305,19 @@ func gunzipHead(br *bufio.Reader) []byte {
 	return head[:n]
 }
 
+// readWhole reads a record that is a whole file (a page, a feed, a text
+// file), refusing one longer than limit bytes; what names it in that error.
+func readWhole(r io.Reader, limit int, what string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, readError(err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%s longer than %d bytes: %w", what, limit, unspun.ErrInvalid)
+	}
+	return data, nil
+}
+
 // readError names a read failure for a person: a truncated gzip stream says so.
 func readError(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) {

@@ -25,7 +25,7 @@ func write(t *testing.T, dir, name string, data []byte) string {
 	return p
 }
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(data []byte) []byte {
 	var b bytes.Buffer
 	w := gzip.NewWriter(&b)
 	w.Write(data)
@@ -88,7 +88,7 @@ func TestBadFiles(t *testing.T) {
 		many = append(many, strings.Replace(goodLine, "The dam held.", strings.Repeat("Sluice gate number "+string(rune('A'+i%26))+" opened. ", i%7+1), 1)...)
 		many = append(many, '\n')
 	}
-	full := gz(t, many)
+	full := gz(many)
 	tests := []struct {
 		name     string
 		data     []byte
@@ -123,7 +123,7 @@ func TestBadFiles(t *testing.T) {
 func TestTextAndDirectory(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "b/two.txt", []byte("Second title\n\nBody two.\n"))
-	write(t, dir, "a/one.txt.gz", gz(t, []byte("First title\n\nPara one.\n\nPara two.\n")))
+	write(t, dir, "a/one.txt.gz", gz([]byte("First title\n\nPara one.\n\nPara two.\n")))
 	write(t, dir, "a/notes.md", []byte("ignored"))
 	arts, errs := readAll(t, Options{}, "", dir)
 	if len(errs) != 0 || len(arts) != 2 {
@@ -158,7 +158,7 @@ func TestMissingPathIsABadRecord(t *testing.T) {
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(goodLine))
 	f.Add([]byte("Title\n\nBody."))
-	f.Add(gz(&testing.T{}, []byte(goodLine)))
+	f.Add(gz([]byte(goodLine)))
 	f.Add([]byte{0x1f, 0x8b, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := Read(context.Background(), []string{"-"}, bytes.NewReader(data), Options{MaxRecordBytes: 4096},

@@ -1,8 +1,6 @@
 package reader
 
 import (
-	"bytes"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"os"
@@ -28,14 +26,6 @@ func response(id, uri, date, httpHead, payload string) string {
 		{"WARC-Type", "response"}, {"WARC-Record-ID", "<urn:uuid:" + id + ">"},
 		{"WARC-Date", date}, {"WARC-Target-URI", uri}, {"Content-Type", "application/http; msgtype=response"},
 	}, httpHead+"\r\n"+payload)
-}
-
-func gzipped(s string) string {
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write([]byte(s))
-	zw.Close()
-	return b.String()
 }
 
 func chunked(s string, size int) string {
@@ -90,7 +80,7 @@ func crawlRecords() []string {
 		// Stored as received: chunked and gzip-coded, and no date in the
 		// page, so the WARC-Date is the article's.
 		response("00000000-0000-4000-8000-000000000006", "https://fenwickcourier.example/night-market", "2026-04-03T10:00:05Z",
-			"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked(gzipped(market), 100)),
+			"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", chunked(string(gz([]byte(market))), 100)),
 	}
 }
 
@@ -105,14 +95,14 @@ func TestWriteTestdata(t *testing.T) {
 		}
 	}
 	write("crawl.warc", strings.Join(recs, ""))
-	var gz strings.Builder
+	var members strings.Builder
 	for _, r := range recs {
-		gz.WriteString(gzipped(r)) // one gzip member per record, as crawlers write them
+		members.Write(gz([]byte(r))) // one gzip member per record, as crawlers write them
 	}
-	write("crawl.warc.gz", gz.String())
+	write("crawl.warc.gz", members.String())
 	// A record whose header block is garbage between two good ones.
 	write("malformed.warc", recs[2]+"WARC/1.1\r\nWARC-Type response\r\nthis line is no header field\r\nContent-Length: many\r\n\r\n<html>lost</html>\r\n\r\n"+recs[5])
 	// A good record, then one cut off in its payload.
-	cut := gzipped(recs[5])
-	write("truncated.warc.gz", gzipped(recs[2])+cut[:len(cut)/2])
+	cut := string(gz([]byte(recs[5])))
+	write("truncated.warc.gz", string(gz([]byte(recs[2])))+cut[:len(cut)/2])
 }

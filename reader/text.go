@@ -3,7 +3,6 @@ package reader
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -13,13 +12,9 @@ import (
 // readText reads a plain-text article: the first line is the title, then a
 // blank line, then the body. The id is the path as given.
 func readText(path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
-	data, err := io.ReadAll(io.LimitReader(br, int64(opts.MaxRecordBytes)+1))
+	data, err := readWhole(br, opts.MaxRecordBytes, "file")
 	if err != nil {
-		bad(&Error{Path: path, Err: readError(err)})
-		return nil
-	}
-	if len(data) > opts.MaxRecordBytes {
-		bad(&Error{Path: path, Err: fmt.Errorf("file longer than %d bytes: %w", opts.MaxRecordBytes, unspun.ErrInvalid)})
+		bad(&Error{Path: path, Err: err})
 		return nil
 	}
 	if !utf8.Valid(data) {

@@ -94,17 +94,6 @@ func (w *warcReader) fail(err error) error {
 // time proportional to its size but no memory). HTTP responses with an HTML
 // payload become articles; every other record is passed to opts.Skip.
 func readWARC(ctx context.Context, path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
-	if err := readWARCRecords(ctx, path, br, opts, emit, bad); !errors.Is(err, errStopFile) {
-		return err
-	}
-	return nil
-}
-
-// errStopFile ends the reading of one file (too many bad records) without
-// ending the whole read.
-var errStopFile = errors.New("stop reading this file")
-
-func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
 	w := &warcReader{ctx: ctx, path: path, opts: opts, emit: emit, bad: bad,
 		// Blocks are cached in memory up to the record cap, which the cap
 		// reader enforces; nothing spills to temporary files.
@@ -113,11 +102,19 @@ func readWARCRecords(ctx context.Context, path string, br *bufio.Reader, opts Op
 	var stop func()
 	w.out, stop = newOrdered(opts.Workers, w.deliver)
 	defer stop()
-	if err := w.members(br); err != nil {
-		return err
+	err := w.members(br)
+	if err == nil {
+		err = w.out.flush()
 	}
-	return w.out.flush()
+	if errors.Is(err, errStopFile) {
+		return nil
+	}
+	return err
 }
+
+// errStopFile ends the reading of one file (too many bad records) without
+// ending the whole read.
+var errStopFile = errors.New("stop reading this file")
 
 // members reads a file that is one stream or a series of gzip members.
 func (w *warcReader) members(br *bufio.Reader) error {

@@ -91,7 +91,7 @@ func TestWARCOversizedRecords(t *testing.T) {
 		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n", "<html><body><p>"+strings.Repeat("ha", 4<<20)+"</p></body></html>")
 	dir := t.TempDir()
 	plain := write(t, dir, "big.warc", []byte(good1+huge+good2))
-	bomb := write(t, dir, "bomb.warc.gz", []byte(gzipped(good1)+gzipped(huge)+gzipped(good2)))
+	bomb := write(t, dir, "bomb.warc.gz", []byte(string(gz([]byte(good1)))+string(gz([]byte(huge)))+string(gz([]byte(good2)))))
 	if info, _ := os.Stat(bomb); info.Size() > 64<<10 {
 		t.Fatalf("bomb is %d bytes compressed; meant to be small", info.Size())
 	}
@@ -111,7 +111,7 @@ func TestWARCOversizedRecords(t *testing.T) {
 func TestWARCContentEncodingBomb(t *testing.T) {
 	recs := crawlRecords()
 	bomb := response("00000000-0000-4000-8000-0000000000fe", "https://bomb.example/coded", "2026-04-03T10:00:09Z",
-		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n", gzipped("<html><body>"+strings.Repeat(" ", 8<<20)))
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n", string(gz([]byte("<html><body>"+strings.Repeat(" ", 8<<20)))))
 	p := write(t, t.TempDir(), "coded.warc", []byte(recs[2]+bomb+recs[5]))
 	arts, errs, _ := readWith(t, Options{MaxRecordBytes: 1 << 20}, nil, p)
 	if len(arts) != 2 || len(errs) != 1 || !strings.Contains(errs[0], "record 2: payload longer than 1048576 bytes") {
