@@ -50,15 +50,17 @@ type Edit struct {
 	Op   EditOp
 	From string // the source's words ("" for an insertion)
 	To   string // the copy's words ("" for a deletion)
-	Kind string // why a substitution still counted as a match: an EditKind, or "" when it did not
+	Kind string // why a substitution still counted as a match (alias … typo), or KindFact; "" otherwise
 }
 
-// Kinds of substitution the verifier counts as equal words.
+// Kinds of edit. The first four are substitutions the verifier counts as
+// equal words; KindFact marks an edit that changes what the sentence says.
 const (
 	KindAlias      = "alias"      // a known alias: Russia → Russian Federation
 	KindLearned    = "learned"    // a swap learned from earlier copies: the spin lexicon
 	KindInflection = "inflection" // report → reported
 	KindTypo       = "typo"       // one letter dropped, added, changed or swapped
+	KindFact       = "fact"       // a negation added or dropped, a number, date or name changed
 )
 
 // Source is one verified origin of a sentence: the span of a stored article
@@ -68,8 +70,15 @@ type Source struct {
 	Span       Span    // the aligned span in the source's Body
 	Text       string  // the source's Body[Span.Start:Span.End]
 	Similarity float64 // 0..1, 1 for a verbatim copy
-	Earliest   bool    // the origin: the earliest published of the sentence's sources
-	Edits      []Edit
+	// Coverage is the share of the sentence's informative weight that the
+	// source accounts for (0..1): a source must carry the sentence, not
+	// share a name or a stock phrase with it.
+	Coverage float64
+	Earliest bool // the origin: the earliest published of the sentence's sources
+	// Later marks a source published after the traced article: a later
+	// copy of the sentence, never its origin.
+	Later bool
+	Edits []Edit
 }
 
 // SentenceTrace is one sentence of a traced article with its sources, best first.
@@ -78,6 +87,12 @@ type SentenceTrace struct {
 	Span    Span
 	Text    string
 	Sources []Source
+	// Carriers counts the verified sources, of which Sources lists the best
+	// and always the origin.
+	Carriers int
+	// Furniture marks a byline or a date line ("Posted March 3, 2031"):
+	// page furniture, left unscored and unlinked.
+	Furniture bool
 }
 
 // Quote is a quotation in an article and, when known, who said it.
@@ -86,6 +101,17 @@ type Quote struct {
 	Text    string
 	Speaker *Speaker // nil for an orphan quote
 	Cue     string   // the cue word that attributes it ("said"), if any
+	// Sources are the stored articles that carry the quoted words,
+	// whatever sentence frames them, earliest first (set by trace only).
+	Sources []QuoteSource
+}
+
+// QuoteSource is a stored article that carries a quote's words, and the
+// span that holds them there.
+type QuoteSource struct {
+	Article Article // metadata only
+	Span    Span
+	Text    string
 }
 
 // Speaker is the person a quote is attributed to.
@@ -102,6 +128,8 @@ type Summary struct {
 	CopiedFraction  float64
 	Sources         int     // distinct source articles
 	SpinEdits       int     // substitutions over all first-ranked sources
+	FactEdits       int     // …of which edits change a fact (KindFact)
+	Furniture       int     // sentences that are bylines or date lines, left out of the fractions
 	OrphanQuotes    int     // quotes without a speaker in the article itself
 	RecoveredQuotes int     // …of which a source named the speaker
 	Originality     float64 // 1 - CopiedFraction

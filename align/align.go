@@ -24,6 +24,16 @@ type Unit struct {
 	Weight     float64 // evidence a match of this unit carries
 	Stopword   bool
 	Number     bool
+	Capital    bool // written with a capital first letter
+	// Name marks a unit of a name: an alias phrase, a capitalised word
+	// inside a sentence, and after SetInfo every unit of a run of them
+	// ("Secretary of State Ada Quill"). A shared name is evidence that two
+	// sentences are about the same people, not that one copied the other.
+	Name bool
+	// Info is the unit's informative weight in the copy's sentence, set by
+	// SetInfo: how much a match of it says that the sentence was copied.
+	// Coverage is measured in it. Zero until set.
+	Info float64
 
 	normHash, keyHash uint64 // fast equality in the alignment's inner loop
 }
@@ -53,7 +63,7 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 		h := fingerprint.Hash(t.Norm)
 		if aliases != nil {
 			if canonical, n := aliases.match(toks, i, h); n > 0 {
-				u := Unit{Key: canonical, Start: t.Start, End: toks[i+n-1].End, Weight: weightName}
+				u := Unit{Key: canonical, Start: t.Start, End: toks[i+n-1].End, Weight: weightName, Name: true, Capital: t.Capital}
 				if n == 1 {
 					u.Norm = t.Norm
 				} else {
@@ -70,13 +80,15 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 			}
 		}
 		dst = append(dst, Unit{Norm: t.Norm, Key: t.Norm, Start: t.Start, End: t.End, Weight: weightWord, Number: t.Number,
-			normHash: h, keyHash: h})
+			Capital: t.Capital && !t.Number, normHash: h, keyHash: h})
 		u := &dst[len(dst)-1]
 		switch {
 		case stopwordHashes[h] && text.IsStopword(t.Norm):
 			u.Weight, u.Stopword = weightStopword, true
-		case t.Number || t.Capital && i > 0:
+		case t.Number:
 			u.Weight = weightName
+		case t.Capital && i > 0:
+			u.Weight, u.Name = weightName, true
 		}
 		i++
 	}
@@ -104,10 +116,26 @@ type Options struct {
 	// and shares this many non-stopword units.
 	ContainMinSimilarity float64
 	ContainMinAnchors    int
+
+	// MinCoverage is the least Coverage of an accepted pair, and
+	// MinEvidence the least Evidence: the source must account for enough of
+	// the sentence's informative weight, and part of it must be words
+	// beyond names and numbers. Both need Info set on the copy's units.
+	MinCoverage, MinEvidence float64
+
+	// MaxSlot is the longest run of unrelated one-for-one substitutions,
+	// between matched words on both sides, that still counts as a spinner's
+	// word swap (in coverage and in the edit script). Longer runs, and runs
+	// at a sentence's edge, are a deletion plus an insertion.
+	MaxSlot int
+	// SlotCredit is the share of a swapped word's Info that counts as
+	// covered: its place in a matched run is evidence, its word is not.
+	SlotCredit float64
 }
 
-// DefaultOptions are the settings measured on the development set (README).
-var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8, ContainMinSimilarity: 0.8, ContainMinAnchors: 4}
+// DefaultOptions are the settings measured on the development sets (README).
+var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8, ContainMinSimilarity: 0.8, ContainMinAnchors: 4,
+	MinCoverage: 0, MinEvidence: 0, MaxSlot: 3, SlotCredit: 1}
 
 // Result is the alignment of a copy's sentence to a source.
 type Result struct {
@@ -115,9 +143,21 @@ type Result struct {
 	Copy       unspun.Span // aligned span in the copy body
 	Similarity float64     // matched weight over total weight, both sides
 	Anchors    int         // non-stopword units matched
-	Edits      []unspun.Edit
-	Accepted   bool
-	Contained  bool // accepted by containment: Copy covers only part of the sentence
+	// Coverage is the share of the copy sentence's Info that the source
+	// accounts for: matched and equivalent units fully, swapped words in a
+	// matched run by SlotCredit. Measured over the whole sentence, also
+	// when only part of it was aligned.
+	Coverage float64
+	// Evidence is the share of the sentence's Info matched by words that
+	// are neither stopwords, names nor numbers: what a copy shares and an
+	// independent report of the same facts does not.
+	Evidence float64
+	// Credit holds each copy unit's covered share of its Info (0..1), so a
+	// caller can add up what several sources cover together.
+	Credit    []float64
+	Edits     []unspun.Edit
+	Accepted  bool
+	Contained bool // accepted by containment: Copy covers only part of the sentence
 }
 
 type op byte
@@ -129,6 +169,7 @@ const (
 	opSub      // different words in the same place
 	opIns      // a word of the copy that the source lacks
 	opDel      // a word of the source that the copy lacks
+	opSlot     // a different word in the place of one, inside a matched run: a swap
 )
 
 // Aligner aligns sentences. It keeps scratch space between calls, so it is
@@ -241,26 +282,26 @@ func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcB
 		sEnd = bj
 	}
 	full := make([]op, 0, len(ops)+(qi0+sj0-sStart)+(n-bi)+(sEnd-bj))
-	full = appendEdge(full, qi0, sj0-sStart)
+	full = appendLeadingEdge(full, copyUnits[:qi0], srcUnits[sStart:sj0])
 	for k := len(ops) - 1; k >= 0; k-- {
 		full = append(full, ops[k])
 	}
-	full = appendEdge(full, n-bi, sEnd-bj)
+	full = appendTrailingEdge(full, copyUnits[bi:], srcUnits[bj:sEnd])
 	a.ops = ops
-	r := a.finish(full, copyUnits, copyBody, srcUnits[sStart:sEnd], srcBody)
+	r := a.finish(full, copyUnits, 0, copyBody, srcUnits[sStart:sEnd], srcBody)
 	if r.Accepted || !isBound(srcBounds, sStart) || !isBound(srcBounds, sEnd) {
 		return r
 	}
 	// Containment: the copy's sentence holds whole source sentences and
 	// more (two sentences merged, a clause added). Judge the aligned part.
 	local := make([]op, 0, len(ops)+(sj0-sStart)+(sEnd-bj))
-	local = appendEdge(local, 0, sj0-sStart)
+	local = appendLeadingEdge(local, nil, srcUnits[sStart:sj0])
 	for k := len(ops) - 1; k >= 0; k-- {
 		local = append(local, ops[k])
 	}
-	local = appendEdge(local, 0, sEnd-bj)
-	c := a.finish(local, copyUnits[qi0:bi], copyBody, srcUnits[sStart:sEnd], srcBody)
-	if c.Similarity >= a.Options.ContainMinSimilarity && c.Anchors >= a.Options.ContainMinAnchors {
+	local = appendTrailingEdge(local, nil, srcUnits[bj:sEnd])
+	c := a.finish(local, copyUnits, qi0, copyBody, srcUnits[sStart:sEnd], srcBody)
+	if c.Similarity >= a.Options.ContainMinSimilarity && c.Anchors >= a.Options.ContainMinAnchors && c.Evidence >= a.Options.MinEvidence {
 		c.Accepted, c.Contained = true, true
 		return c
 	}
@@ -276,18 +317,35 @@ func isBound(bounds []int, i int) bool {
 	return false
 }
 
-// appendEdge appends ops for unaligned edges: pairs as substitutions, the
-// rest as insertions (copy) or deletions (source).
-func appendEdge(ops []op, copyLeft, srcLeft int) []op {
-	for copyLeft > 0 && srcLeft > 0 {
-		ops = append(ops, opSub)
-		copyLeft--
-		srcLeft--
+// appendLeadingEdge appends ops for the units before the aligned core: the
+// words next to the core are paired (identical, equivalent or substituted),
+// and what one side has more is inserted (copy) or deleted (source) first.
+func appendLeadingEdge(ops []op, copy, src []Unit) []op {
+	ops = appendGaps(ops, len(copy)-len(src))
+	n := min(len(copy), len(src))
+	return appendPairs(ops, copy[len(copy)-n:], src[len(src)-n:])
+}
+
+// appendTrailingEdge is appendLeadingEdge for the units after the core.
+func appendTrailingEdge(ops []op, copy, src []Unit) []op {
+	n := min(len(copy), len(src))
+	ops = appendPairs(ops, copy[:n], src[:n])
+	return appendGaps(ops, len(copy)-len(src))
+}
+
+func appendPairs(ops []op, copy, src []Unit) []op {
+	for k := range copy {
+		ops = append(ops, quickCompare(&copy[k], &src[k]))
 	}
-	for ; copyLeft > 0; copyLeft-- {
+	return ops
+}
+
+// appendGaps appends d insertions (d > 0) or -d deletions.
+func appendGaps(ops []op, d int) []op {
+	for ; d > 0; d-- {
 		ops = append(ops, opIns)
 	}
-	for ; srcLeft > 0; srcLeft-- {
+	for ; d < 0; d++ {
 		ops = append(ops, opDel)
 	}
 	return ops
@@ -307,25 +365,22 @@ func sentenceAround(bounds []int, from, to int) (int, int) {
 	return start, end
 }
 
-// finish computes similarity and edits from a complete op sequence that
-// covers copy and src from their first to their last unit.
-func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string) Result {
-	var r Result
+// finish computes similarity, coverage and edits from a complete op
+// sequence that covers copy[lo:] (up to the units the ops consume) and src
+// from their first to their last unit. Coverage is over all of copy.
+func (a *Aligner) finish(ops []op, copy []Unit, lo int, copyBody string, src []Unit, srcBody string) Result {
+	r := Result{Credit: make([]float64, len(copy))}
+	a.resolve(ops, copy[lo:], src)
 	var matched, total float64
-	i, j := 0, 0
+	i, j := lo, 0
 	runStart, runI, runJ := -1, 0, 0 // the current run of edits: its first op and units
 	flush := func(end int) {
 		if runStart >= 0 {
-			r.Edits = a.appendRunEdits(r.Edits, ops[runStart:end], copyUnits, copyBody, src, srcBody, runI, runJ)
+			r.Edits = a.appendRunEdits(r.Edits, ops, runStart, end, copy, copyBody, src, srcBody, runI, runJ)
 			runStart = -1
 		}
 	}
 	for k, o := range ops {
-		if o == opSub {
-			if kind, _ := a.compare(&copyUnits[i], &src[j]); kind == opEquiv {
-				o = opEquiv
-			}
-		}
 		if o == opMatch {
 			flush(k)
 		} else if runStart < 0 {
@@ -333,20 +388,24 @@ func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit
 		}
 		switch o {
 		case opMatch, opEquiv:
-			w := copyUnits[i].Weight + src[j].Weight
+			w := copy[i].Weight + src[j].Weight
 			matched += w
 			total += w
-			if !copyUnits[i].Stopword {
+			if !copy[i].Stopword {
 				r.Anchors++
+			}
+			r.Credit[i] = 1
+			i++
+			j++
+		case opSub, opSlot:
+			total += copy[i].Weight + src[j].Weight
+			if o == opSlot {
+				r.Credit[i] = a.Options.SlotCredit
 			}
 			i++
 			j++
-		case opSub:
-			total += copyUnits[i].Weight + src[j].Weight
-			i++
-			j++
 		case opIns:
-			total += copyUnits[i].Weight
+			total += copy[i].Weight
 			i++
 		case opDel:
 			total += src[j].Weight
@@ -360,55 +419,122 @@ func (a *Aligner) finish(ops []op, copyUnits []Unit, copyBody string, src []Unit
 	if len(src) > 0 {
 		r.Source = unspun.Span{Start: src[0].Start, End: src[len(src)-1].End}
 	}
-	r.Copy = unspun.Span{Start: copyUnits[0].Start, End: copyUnits[len(copyUnits)-1].End}
-	r.Accepted = r.Similarity >= a.Options.MinSimilarity && r.Anchors >= a.Options.MinAnchors
+	r.Copy = unspun.Span{Start: copy[lo].Start, End: copy[i-1].End}
+	r.Coverage, r.Evidence = Coverage(copy, r.Credit)
+	r.Accepted = r.Similarity >= a.Options.MinSimilarity && r.Anchors >= a.Options.MinAnchors &&
+		r.Coverage >= a.Options.MinCoverage && r.Evidence >= a.Options.MinEvidence
 	return r
 }
 
-// appendRunEdits turns a run of non-identical ops into edits. A run of
-// one-to-one replacements gives one substitution per word, as a synonym
-// dictionary works word by word; any other run is one edit of its words.
-func (a *Aligner) appendRunEdits(edits []unspun.Edit, run []op, copyUnits []Unit, copyBody string, src []Unit, srcBody string, i, j int) []unspun.Edit {
-	oneToOne := true
-	for _, o := range run {
-		if o == opIns || o == opDel {
-			oneToOne = false
+// Coverage returns the share of the units' Info that credit covers, and the
+// share covered by words beyond stopwords, names and numbers (fully
+// matched ones only: a swapped word is no evidence of its own).
+func Coverage(units []Unit, credit []float64) (coverage, evidence float64) {
+	var covered, beyond, total float64
+	for k := range units {
+		u := &units[k]
+		total += u.Info
+		covered += credit[k] * u.Info
+		if credit[k] == 1 && !u.Stopword && !u.Name && !u.Number {
+			beyond += u.Info
 		}
 	}
-	if oneToOne {
-		for k := range run {
-			from, to := src[j+k], copyUnits[i+k]
-			_, kind := a.compare(&to, &from)
-			edits = append(edits, unspun.Edit{Op: unspun.Substitute,
-				From: srcBody[from.Start:from.End], To: copyBody[to.Start:to.End], Kind: kind})
-		}
-		return edits
+	if total == 0 {
+		return 0, 0
 	}
-	ci, sj := 0, 0
-	for _, o := range run {
+	return covered / total, beyond / total
+}
+
+// resolve settles what each substitution of the chosen path is: equivalent
+// words (alias, lexicon, inflection, typo), a swap inside a matched run (a
+// run of at most MaxSlot one-for-one substitutions with matched words on
+// both sides, or on its inner side at a sentence's edge), or unrelated
+// words, which count as a deletion plus an insertion.
+func (a *Aligner) resolve(ops []op, copy []Unit, src []Unit) {
+	i, j := 0, 0
+	for k, o := range ops {
+		if o == opSub {
+			if kind, _ := a.compare(&copy[i], &src[j]); kind == opEquiv {
+				ops[k] = opEquiv
+			}
+		}
 		if o != opDel {
-			ci++
+			i++
 		}
 		if o != opIns {
-			sj++
+			j++
 		}
 	}
-	e := unspun.Edit{}
-	if sj > 0 {
-		e.From = srcBody[src[j].Start:src[j+sj-1].End]
+	for k := 0; k < len(ops); {
+		if ops[k] != opSub {
+			k++
+			continue
+		}
+		e := k
+		for e < len(ops) && ops[e] == opSub {
+			e++
+		}
+		// A run at a sentence's edge counts when it is matched on its inner
+		// side: a swapped last word ("the stereo" → "the hi-fi").
+		before := k == 0 || matches(ops[k-1])
+		after := e == len(ops) || matches(ops[e])
+		if e-k <= a.Options.MaxSlot && before && after && (k > 0 || e < len(ops)) {
+			for s := k; s < e; s++ {
+				ops[s] = opSlot
+			}
+		}
+		k = e
 	}
-	if ci > 0 {
-		e.To = copyBody[copyUnits[i].Start:copyUnits[i+ci-1].End]
+}
+
+func matches(o op) bool { return o == opMatch || o == opEquiv }
+
+// appendRunEdits turns the run ops[from:to] of non-identical ops into edits.
+// Equivalent words and swaps give one substitution per word, as a synonym
+// dictionary works word by word; every other stretch is a deletion of the
+// source's words and an insertion of the copy's, never a substitution that
+// pairs unrelated words.
+func (a *Aligner) appendRunEdits(edits []unspun.Edit, ops []op, from, to int, copy []Unit, copyBody string, src []Unit, srcBody string, i, j int) []unspun.Edit {
+	interior := from > 0 && to < len(ops)
+	for k := from; k < to; {
+		switch ops[k] {
+		case opEquiv, opSlot:
+			c, s := &copy[i], &src[j]
+			_, kind := a.compare(c, s)
+			if isFact(c, s) {
+				kind = unspun.KindFact
+			}
+			edits = append(edits, unspun.Edit{Op: unspun.Substitute,
+				From: srcBody[s.Start:s.End], To: copyBody[c.Start:c.End], Kind: kind})
+			i, j, k = i+1, j+1, k+1
+			continue
+		}
+		ci, sj := i, j
+		for k < to && ops[k] != opEquiv && ops[k] != opSlot {
+			if ops[k] != opDel {
+				i++
+			}
+			if ops[k] != opIns {
+				j++
+			}
+			k++
+		}
+		if j > sj {
+			e := unspun.Edit{Op: unspun.Delete, From: srcBody[src[sj].Start:src[j-1].End]}
+			if changesFact(src[sj:j], interior) {
+				e.Kind = unspun.KindFact
+			}
+			edits = append(edits, e)
+		}
+		if i > ci {
+			e := unspun.Edit{Op: unspun.Insert, To: copyBody[copy[ci].Start:copy[i-1].End]}
+			if changesFact(copy[ci:i], interior) {
+				e.Kind = unspun.KindFact
+			}
+			edits = append(edits, e)
+		}
 	}
-	switch {
-	case ci == 0:
-		e.Op = unspun.Delete
-	case sj == 0:
-		e.Op = unspun.Insert
-	default:
-		e.Op = unspun.Substitute
-	}
-	return append(edits, e)
+	return edits
 }
 
 // quickCompare classifies a pair by identity and alias only: the inner loop

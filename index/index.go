@@ -162,8 +162,12 @@ type Lookup struct {
 	// time and carry little evidence. 0 means 2,000 (README, "Performance":
 	// the measured trade-off between recall and latency at 100k articles).
 	MaxDF int
-	// PerSentence is how many candidates to keep per sentence.
+	// PerSentence is how many candidates to keep per sentence; candidates
+	// that tie with the last one kept are kept too, up to MaxTies more, so
+	// that of many identical copies of a sentence none is cut at random
+	// (the earliest of them is the origin).
 	PerSentence int
+	MaxTies     int
 	// MinShare drops candidates whose vote is under this share of the
 	// sentence's total anchor weight, unless the near-verbatim channel
 	// found them too.
@@ -314,11 +318,29 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			return cmp.Compare(a.Sentence, b.Sentence)
 		})
 		if len(cands) > l.PerSentence {
-			cands = cands[:l.PerSentence]
+			keep := l.PerSentence
+			for keep < len(cands) && keep < l.PerSentence+l.MaxTies && cands[keep].Score >= cands[l.PerSentence-1].Score {
+				keep++
+			}
+			cands = cands[:keep]
 		}
 		out[i] = cands
 	}
 	return out, nil
+}
+
+// Info returns the informative weight of a non-stopword unit of the
+// analysis last passed to Candidates, for align.SetInfo: its inverse
+// document frequency over stored sentences, scaled to 0..1 (1 for a word in
+// at most one stored sentence). It reads the document frequencies that
+// Candidates fetched, so it costs no store access.
+func (l *Lookup) Info(u *align.Unit) float64 {
+	n := float64(max(l.Sentences, 1))
+	df := 1
+	if pl, ok := l.cache[anchorTerm(u.KeyHash())]; ok {
+		df = max(pl.df, 1)
+	}
+	return math.Log(1+n/float64(df)) / math.Log(1+n)
 }
 
 // containsHit reports whether hits, sorted by document as the store returns

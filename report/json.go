@@ -42,7 +42,9 @@ type SourceJSON struct {
 	End        int        `json:"end"`
 	Text       string     `json:"text"`
 	Similarity float64    `json:"similarity"`
+	Coverage   float64    `json:"coverage"`
 	Earliest   bool       `json:"earliest"`
+	Later      bool       `json:"later,omitempty"`
 	Edits      []EditJSON `json:"edits"`
 }
 
@@ -53,6 +55,9 @@ type SentenceJSON struct {
 	End     int          `json:"end"`
 	Text    string       `json:"text"`
 	Sources []SourceJSON `json:"sources"`
+	// Carriers counts every verified source when Sources lists only the best.
+	Carriers  int  `json:"carriers"`
+	Furniture bool `json:"furniture,omitempty"`
 }
 
 // SpeakerJSON is a quote's speaker.
@@ -70,6 +75,19 @@ type QuoteJSON struct {
 	Speaker       *SpeakerJSON `json:"speaker"`
 	Cue           string       `json:"cue"`
 	RecoveredFrom *string      `json:"recovered_from"`
+	// Sources is set in trace only: stored articles carrying the quoted words.
+	Sources []QuoteSourceJSON `json:"sources,omitempty"`
+}
+
+// QuoteSourceJSON is a stored article that carries a quote's words.
+type QuoteSourceJSON struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Site      string  `json:"site"`
+	Published *string `json:"published"`
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+	Text      string  `json:"text"`
 }
 
 // SummaryJSON is a trace's summary.
@@ -79,6 +97,8 @@ type SummaryJSON struct {
 	CopiedFraction  float64 `json:"copied_fraction"`
 	Sources         int     `json:"sources"`
 	SpinEdits       int     `json:"spin_edits"`
+	FactEdits       int     `json:"fact_edits"`
+	Furniture       int     `json:"furniture"`
 	OrphanQuotes    int     `json:"orphan_quotes"`
 	RecoveredQuotes int     `json:"recovered_quotes"`
 	Originality     float64 `json:"originality"`
@@ -123,6 +143,10 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 				j.RecoveredFrom = &r
 			}
 		}
+		for _, s := range q.Sources {
+			j.Sources = append(j.Sources, QuoteSourceJSON{ID: s.Article.ID, URL: s.Article.URL, Site: s.Article.Site,
+				Published: date(s.Article.Published), Start: s.Span.Start, End: s.Span.End, Text: s.Text})
+		}
 		out = append(out, j)
 	}
 	return out
@@ -132,11 +156,12 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 func Trace(tr unspun.Trace) TraceJSON {
 	out := TraceJSON{Article: Article(tr.Article), Sentences: make([]SentenceJSON, 0, len(tr.Sentences)), Quotes: Quotes(tr.Quotes)}
 	for _, st := range tr.Sentences {
-		sj := SentenceJSON{Index: st.Index, Start: st.Span.Start, End: st.Span.End, Text: st.Text, Sources: make([]SourceJSON, 0, len(st.Sources))}
+		sj := SentenceJSON{Index: st.Index, Start: st.Span.Start, End: st.Span.End, Text: st.Text, Sources: make([]SourceJSON, 0, len(st.Sources)),
+			Carriers: st.Carriers, Furniture: st.Furniture}
 		for _, s := range st.Sources {
 			src := SourceJSON{ID: s.Article.ID, URL: s.Article.URL, Site: s.Article.Site, Title: s.Article.Title,
 				Published: date(s.Article.Published), Start: s.Span.Start, End: s.Span.End, Text: s.Text,
-				Similarity: round(s.Similarity), Earliest: s.Earliest, Edits: make([]EditJSON, 0, len(s.Edits))}
+				Similarity: round(s.Similarity), Coverage: round(s.Coverage), Earliest: s.Earliest, Later: s.Later, Edits: make([]EditJSON, 0, len(s.Edits))}
 			for _, e := range s.Edits {
 				src.Edits = append(src.Edits, EditJSON{Op: e.Op, From: e.From, To: e.To, Kind: e.Kind})
 			}
@@ -146,7 +171,7 @@ func Trace(tr unspun.Trace) TraceJSON {
 	}
 	s := tr.Summary
 	out.Summary = SummaryJSON{Sentences: s.Sentences, CopiedSentences: s.CopiedSentences, CopiedFraction: round(s.CopiedFraction),
-		Sources: s.Sources, SpinEdits: s.SpinEdits, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, Originality: round(s.Originality)}
+		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, Originality: round(s.Originality)}
 	return out
 }
 

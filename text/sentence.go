@@ -18,12 +18,12 @@ const MaxSentenceBytes = 2000
 var abbreviations = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "col": true,
 	"lt": true, "sgt": true, "capt": true, "cpt": true, "maj": true, "adm": true, "cmdr": true,
-	"sen": true, "rep": true, "gov": true, "rev": true, "st": true, "jr": true, "sr": true,
+	"sen": true, "rep": true, "gov": true, "rev": true, "st": true,
 	"hon": true, "pres": true, "supt": true, "insp": true, "det": true, "fr": true,
-	"inc": true, "ltd": true, "co": true, "corp": true, "vs": true, "no": true, "nos": true,
+	"vs": true, "no": true, "nos": true,
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
-	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "approx": true, "est": true,
-	"mt": true, "ft": true, "fig": true, "e.g": true, "i.e": true, "etc": true, "al": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"mt": true, "ft": true, "fig": true, "e.g": true, "i.e": true,
 }
 
 // Sentences splits body into sentences and returns their spans, trimmed of
@@ -113,14 +113,69 @@ func endsSentenceAfterDot(body string, start, i, next int) bool {
 	folded := strings.ToLower(word)
 	opener := isOpener(body, next)
 	switch {
+	case folded == "a.m" || folded == "p.m":
+		// "5:10 a.m. Fire crews …" ends; "at 9 a.m. Monday" and "3 p.m. EST" do not.
+		return !afterTime[nextWordFolded(body, next)] && !isAllCaps(body, next)
+	case endingAbbreviations[folded]:
+		return opener // "Smith Jr. said" vs "… Holdings Inc. The"
 	case abbreviations[folded]:
 		return false
 	case utf8.RuneCountInString(word) == 1 && unicode.IsUpper(runeAt(word, 0)):
 		return opener // an initial: "J. Smith"
-	case strings.Contains(word, "."):
+	case isInitialism(word):
 		return opener // an initialism: "the U.S. Army" vs "in the U.S. The"
 	}
 	return true
+}
+
+// endingAbbreviations often end a sentence as well as a name ("Acme Inc.").
+var endingAbbreviations = map[string]bool{"jr": true, "sr": true, "inc": true, "ltd": true, "co": true,
+	"corp": true, "etc": true, "al": true, "est": true, "approx": true}
+
+// afterTime are words that continue a sentence after "a.m." or "p.m.".
+var afterTime = map[string]bool{"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"friday": true, "saturday": true, "sunday": true, "local": true}
+
+// isInitialism reports whether a dotted word is an initialism (U.S, e.g,
+// Ph.D) rather than a domain name or a dotted word ending a sentence
+// ("Coinmarketcap.com").
+func isInitialism(word string) bool {
+	if !strings.Contains(word, ".") {
+		return false
+	}
+	for _, part := range strings.Split(word, ".") {
+		if utf8.RuneCountInString(part) > 2 {
+			return false
+		}
+	}
+	return true
+}
+
+func nextWordFolded(body string, i int) string {
+	j := i
+	for j < len(body) && isWordRune(runeAt(body, j)) {
+		_, size := utf8.DecodeRuneInString(body[j:])
+		j += size
+	}
+	return strings.ToLower(body[i:j])
+}
+
+// isAllCaps reports whether the word at i is written in capitals (a time
+// zone: EST, GMT).
+func isAllCaps(body string, i int) bool {
+	w := 0
+	for j := i; j < len(body); {
+		r, size := utf8.DecodeRuneInString(body[j:])
+		if !isWordRune(r) {
+			break
+		}
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		w++
+		j += size
+	}
+	return w >= 2
 }
 
 // isOpener reports whether the word at i is a function word that commonly

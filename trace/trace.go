@@ -30,11 +30,32 @@ type Options struct {
 	LearnMinSim  float64 // …from pairs at least this similar
 	LexiconCount int64   // a learned swap counts as equal after this many sightings
 	CacheDocs    int     // analysed source articles kept in memory
+	MaxTies      int     // candidates beyond Candidates verified when they tie with the last (copies of one sentence)
+
+	// A sentence is linked only when its sources together cover at least
+	// MinCoverage of its informative weight (align.Result.Coverage), each
+	// of them at least MinPartCoverage with Evidence of at least
+	// MinEvidence: a source carries the sentence, or a whole part of a
+	// merged one, and shares more than its names and numbers.
+	MinCoverage, MinPartCoverage, MinEvidence float64
+	// AddCoverage keeps a less similar source that covers this much of the
+	// sentence that better sources do not: the other half of a merge.
+	AddCoverage float64
+	// MaxSources is how many sources a sentence lists; the origin is
+	// always among them, and Carriers counts them all.
+	MaxSources int
+	// MinQuoteWords is the fewest non-stopword words a quote needs to be
+	// traced on its own, and MinQuoteCoverage the share of its weight a
+	// source must match.
+	MinQuoteWords    int
+	MinQuoteCoverage float64
 }
 
-// DefaultOptions are the settings measured on the development set (README).
+// DefaultOptions are the settings measured on the development sets (README).
 var DefaultOptions = Options{Candidates: 6, MinVoteShare: 0.4, MinShare: 0.2, Window: 1, KeepWithin: 0.25,
-	Learn: true, LearnMinSim: 0.6, LexiconCount: 3, CacheDocs: 4096}
+	Learn: true, LearnMinSim: 0.6, LexiconCount: 3, CacheDocs: 4096, MaxTies: 250,
+	MinCoverage: 0.8, MinPartCoverage: 0.3, MinEvidence: 0.02, AddCoverage: 0.25, MaxSources: 10,
+	MinQuoteWords: 3, MinQuoteCoverage: 0.8}
 
 // Tracer traces articles against a store. It is not safe for concurrent
 // use; make one per goroutine (they may share the store and the lexicon).
@@ -45,6 +66,9 @@ type Tracer struct {
 	lexicon *Lexicon
 	lookup  index.Lookup
 	docs    map[uint32]*sourceDoc
+
+	window []align.Unit // scratch: the source units being aligned
+	bounds []int        // …and where their sentences start
 }
 
 // sourceDoc is a stored article, analysed sentence by sentence as the
@@ -87,9 +111,15 @@ func New(ctx context.Context, s store.Store, lex *Lexicon, opts Options) (*Trace
 	a := align.New(lex)
 	return &Tracer{
 		store: s, opts: opts, aligner: a, lexicon: lex,
-		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MinShare: opts.MinShare, MaxDF: opts.MaxDF},
+		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MaxTies: opts.MaxTies, MinShare: opts.MinShare, MaxDF: opts.MaxDF},
 		docs:   make(map[uint32]*sourceDoc),
 	}, nil
+}
+
+// verified is one source article's best alignment to a sentence.
+type verified struct {
+	doc *sourceDoc
+	r   align.Result
 }
 
 // Trace returns the provenance of article a. An article never counts as its
@@ -102,48 +132,24 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	}
 	tr := unspun.Trace{Article: a, Sentences: make([]unspun.SentenceTrace, len(an.Sentences))}
 	origins := make([]*sourceDoc, len(an.Sentences)) // the first-ranked source of each sentence
-	var window []align.Unit
-	var bounds []int
 	for i, sp := range an.Sentences {
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
-		best := map[uint32]unspun.Source{} // best verified alignment per source article
-		docs := map[string]*sourceDoc{}    // the verified source articles, by ID
-		for _, c := range cands[i] {
-			if c.Score < t.opts.MinVoteShare*cands[i][0].Score {
-				break // far weaker than the best candidate: not worth verifying
-			}
-			src, err := t.doc(ctx, c.Doc)
-			if errors.Is(err, unspun.ErrNotFound) {
-				continue // replaced since it was indexed
-			}
-			if err != nil {
-				return unspun.Trace{}, err
-			}
-			if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL {
-				continue
-			}
-			if int(c.Sentence) >= len(src.sentences) {
-				continue // a posting of a replaced article's sentence
-			}
-			window, bounds = t.window(window[:0], bounds[:0], src, int(c.Sentence))
-			r := t.aligner.Align(an.Units[i], a.Body, window, src.article.Body, bounds)
-			if !r.Accepted {
-				continue
-			}
-			if prev, ok := best[c.Doc]; ok && prev.Similarity >= r.Similarity {
-				continue
-			}
-			meta := src.article
-			meta.Body = ""
-			docs[src.article.ID] = src
-			best[c.Doc] = unspun.Source{Article: meta, Span: r.Source,
-				Text: src.article.Body[r.Source.Start:r.Source.End], Similarity: r.Similarity, Edits: r.Edits}
+		if text.IsFurniture(st.Text) {
+			st.Furniture = true
+			tr.Sentences[i] = st
+			continue
 		}
-		st.Sources = t.rank(best)
-		if len(st.Sources) > 0 {
-			origins[i] = docs[st.Sources[0].Article.ID]
+		align.SetInfo(an.Units[i], t.lookup.Info)
+		found, err := t.verify(ctx, a, an.Units[i], cands[i])
+		if err != nil {
+			return unspun.Trace{}, err
 		}
-		if t.opts.Learn && len(st.Sources) > 0 && st.Sources[0].Similarity >= t.opts.LearnMinSim {
+		var first *sourceDoc
+		st.Sources, st.Carriers, first = t.rank(a, an.Units[i], found)
+		if first != nil {
+			origins[i] = first
+		}
+		if t.opts.Learn && first != nil && st.Sources[0].Similarity >= t.opts.LearnMinSim {
 			for _, e := range st.Sources[0].Edits {
 				if e.Op == unspun.Substitute && (e.Kind == "" || e.Kind == unspun.KindLearned) {
 					t.lexicon.Learn(a.Site, e.From, e.To)
@@ -152,84 +158,156 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		}
 		tr.Sentences[i] = st
 	}
-	tr.Quotes = recoverSpeakers(quote.Extract(a.Body), tr.Sentences, origins)
+	qs := quote.Extract(a.Body)
+	quoteDocs, err := t.traceQuotes(ctx, a, qs)
+	if err != nil {
+		return unspun.Trace{}, err
+	}
+	tr.Quotes = recoverSpeakers(qs, tr.Sentences, origins, quoteDocs)
 	tr.Summary = Summarize(tr)
 	return tr, nil
 }
 
-// recoverSpeakers gives an orphan quote the speaker its source gave it: the
-// quote's sentence was traced to a source, and a quote of that source
-// overlapping the aligned span has a speaker.
-func recoverSpeakers(qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc) []unspun.Quote {
-	for qi := range qs {
-		q := &qs[qi]
-		if q.Speaker != nil {
+// verify aligns a sentence's units to each candidate and returns the
+// accepted alignments, the best one per source span: a source article may
+// carry two parts of a merged sentence in two places.
+func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Unit, cands []index.Candidate) ([]verified, error) {
+	type part struct {
+		doc   uint32
+		start int
+	}
+	at := map[part]int{}
+	var found []verified
+	for _, c := range cands {
+		if c.Score < t.opts.MinVoteShare*cands[0].Score {
+			break // far weaker than the best candidate: not worth verifying
+		}
+		src, err := t.doc(ctx, c.Doc)
+		if errors.Is(err, unspun.ErrNotFound) {
+			continue // replaced since it was indexed
+		}
+		if err != nil {
+			return nil, err
+		}
+		if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL {
 			continue
 		}
-		for si, st := range sentences {
-			if st.Span.End <= q.Span.Start || st.Span.Start >= q.Span.End || origins[si] == nil {
-				continue
-			}
-			src := st.Sources[0]
-			for _, sq := range origins[si].quoteList() {
-				if sq.Speaker == nil || sq.Span.End <= src.Span.Start || sq.Span.Start >= src.Span.End {
-					continue
-				}
-				q.Speaker = &unspun.Speaker{Name: sq.Speaker.Name, RecoveredFrom: src.Article.ID}
-				q.Cue = sq.Cue
-				break
-			}
-			if q.Speaker != nil {
-				break
-			}
+		if int(c.Sentence) >= len(src.sentences) {
+			continue // a posting of a replaced article's sentence
 		}
+		t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence))
+		r := t.aligner.Align(units, a.Body, t.window, src.article.Body, t.bounds)
+		if !r.Accepted || r.Coverage < t.opts.MinPartCoverage || r.Evidence < t.opts.MinEvidence {
+			continue
+		}
+		key := part{c.Doc, r.Source.Start}
+		if k, ok := at[key]; ok {
+			if found[k].r.Similarity < r.Similarity {
+				found[k].r = r
+			}
+			continue
+		}
+		at[key] = len(found)
+		found = append(found, verified{src, r})
 	}
-	return qs
+	return found, nil
 }
 
-// window gathers the units of the source sentences around sentence c.
-func (t *Tracer) window(units []align.Unit, bounds []int, src *sourceDoc, c int) ([]align.Unit, []int) {
+// rank decides whether the verified sources carry the sentence and orders
+// those that do. Together they must cover MinCoverage of its informative
+// weight. Best first, it keeps one alignment per article within KeepWithin
+// of the best similarity, and any alignment that covers AddCoverage of the
+// sentence that the ones kept before do not (the other part of a merge,
+// also from an article already kept); sources published after
+// the traced article are marked Later. The origin (Earliest) is the
+// earliest published source that is not later (unknown dates rank after
+// known ones; ties go to the more similar). At most MaxSources are listed,
+// the origin always among them; carriers counts them all. first is the
+// article of the first listed source, for speaker recovery.
+func (t *Tracer) rank(a unspun.Article, units []align.Unit, vs []verified) (out []unspun.Source, carriers int, first *sourceDoc) {
+	out = []unspun.Source{}
+	if len(vs) == 0 {
+		return out, 0, nil
+	}
+	sort.Slice(vs, func(i, j int) bool {
+		x, y := vs[i], vs[j]
+		if x.r.Similarity != y.r.Similarity {
+			return x.r.Similarity > y.r.Similarity
+		}
+		if earlier(x.doc.article, y.doc.article) != earlier(y.doc.article, x.doc.article) {
+			return earlier(x.doc.article, y.doc.article)
+		}
+		return x.doc.article.ID < y.doc.article.ID
+	})
+	union := make([]float64, len(units))
+	for _, v := range vs {
+		for k, c := range v.r.Credit {
+			union[k] = max(union[k], c)
+		}
+	}
+	if cov, _ := align.Coverage(units, union); cov < t.opts.MinCoverage {
+		return out, 0, nil
+	}
+	clear(union)
+	kept := vs[:0]
+	keptDoc := map[*sourceDoc]bool{}
+	gain := make([]float64, len(units))
+	for k, v := range vs {
+		if k > 0 && (keptDoc[v.doc] || v.r.Similarity < vs[0].r.Similarity-t.opts.KeepWithin) {
+			for u, c := range v.r.Credit {
+				gain[u] = max(0, c-union[u])
+			}
+			if g, _ := align.Coverage(units, gain); g < t.opts.AddCoverage {
+				continue
+			}
+		}
+		keptDoc[v.doc] = true
+		for u, c := range v.r.Credit {
+			union[u] = max(union[u], c)
+		}
+		kept = append(kept, v)
+	}
+	origin := -1
+	for k, v := range kept {
+		if isLater(v.doc.article, a) {
+			continue
+		}
+		if origin < 0 || earlier(v.doc.article, kept[origin].doc.article) {
+			origin = k
+		}
+	}
+	if origin >= t.opts.MaxSources && t.opts.MaxSources > 0 {
+		kept[t.opts.MaxSources-1], kept[origin] = kept[origin], kept[t.opts.MaxSources-1]
+		origin = t.opts.MaxSources - 1
+	}
+	carriers = len(kept)
+	if t.opts.MaxSources > 0 && len(kept) > t.opts.MaxSources {
+		kept = kept[:t.opts.MaxSources]
+	}
+	for k, v := range kept {
+		meta := v.doc.article
+		meta.Body = ""
+		out = append(out, unspun.Source{Article: meta, Span: v.r.Source,
+			Text: v.doc.article.Body[v.r.Source.Start:v.r.Source.End], Similarity: v.r.Similarity,
+			Coverage: v.r.Coverage, Earliest: k == origin, Later: isLater(v.doc.article, a), Edits: v.r.Edits})
+	}
+	return out, carriers, kept[0].doc
+}
+
+// isLater reports whether src was published after the traced article a:
+// both dates known, src's after a's.
+func isLater(src, a unspun.Article) bool {
+	return !src.Published.IsZero() && !a.Published.IsZero() && src.Published.After(a.Published)
+}
+
+// sourceWindow gathers the units of the source sentences around sentence c.
+func (t *Tracer) sourceWindow(units []align.Unit, bounds []int, src *sourceDoc, c int) ([]align.Unit, []int) {
 	lo, hi := max(0, c-t.opts.Window), min(len(src.sentences)-1, c+t.opts.Window)
 	for s := lo; s <= hi; s++ {
 		bounds = append(bounds, len(units))
 		units = append(units, src.sentenceUnits(s, t.aligner.Aliases)...)
 	}
 	return units, append(bounds, len(units))
-}
-
-// rank orders verified sources best first, keeps those close to the best,
-// and marks the earliest published as the origin (unknown dates rank after
-// known ones; ties go to the more similar).
-func (t *Tracer) rank(best map[uint32]unspun.Source) []unspun.Source {
-	out := make([]unspun.Source, 0, len(best))
-	for _, s := range best {
-		out = append(out, s)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Similarity != out[j].Similarity {
-			return out[i].Similarity > out[j].Similarity
-		}
-		if earlier(out[i].Article, out[j].Article) != earlier(out[j].Article, out[i].Article) {
-			return earlier(out[i].Article, out[j].Article)
-		}
-		return out[i].Article.ID < out[j].Article.ID
-	})
-	if len(out) == 0 {
-		return out
-	}
-	keep := 1
-	for keep < len(out) && out[keep].Similarity >= out[0].Similarity-t.opts.KeepWithin {
-		keep++
-	}
-	out = out[:keep]
-	origin := 0
-	for i := 1; i < len(out); i++ {
-		if earlier(out[i].Article, out[origin].Article) {
-			origin = i
-		}
-	}
-	out[origin].Earliest = true
-	return out
 }
 
 // earlier reports whether a was published before b; an unknown date is
@@ -262,26 +340,38 @@ func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
 }
 
 // Summarize computes the summary of a trace from its sentences and quotes.
+// Furniture is left out of the fractions, and a sentence counts as copied
+// only when a source is not later than the article (a page that every
+// carrier copied later is their origin, not their copy).
 func Summarize(tr unspun.Trace) unspun.Summary {
 	s := unspun.Summary{Sentences: len(tr.Sentences)}
 	sources := map[string]bool{}
 	for _, st := range tr.Sentences {
-		if len(st.Sources) == 0 {
+		if st.Furniture {
+			s.Furniture++
+			continue
+		}
+		if !hasEarlierSource(st.Sources) {
 			continue
 		}
 		s.CopiedSentences++
 		for _, src := range st.Sources {
-			sources[src.Article.ID] = true
+			if !src.Later {
+				sources[src.Article.ID] = true
+			}
 		}
 		for _, e := range st.Sources[0].Edits {
+			if e.Kind == unspun.KindFact {
+				s.FactEdits++
+			}
 			if e.Op == unspun.Substitute {
 				s.SpinEdits++
 			}
 		}
 	}
 	s.Sources = len(sources)
-	if s.Sentences > 0 {
-		s.CopiedFraction = float64(s.CopiedSentences) / float64(s.Sentences)
+	if scored := s.Sentences - s.Furniture; scored > 0 {
+		s.CopiedFraction = float64(s.CopiedSentences) / float64(scored)
 	}
 	s.Originality = 1 - s.CopiedFraction
 	for _, q := range tr.Quotes {
@@ -294,4 +384,13 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		}
 	}
 	return s
+}
+
+func hasEarlierSource(sources []unspun.Source) bool {
+	for _, src := range sources {
+		if !src.Later {
+			return true
+		}
+	}
+	return false
 }
