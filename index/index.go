@@ -163,9 +163,9 @@ type Lookup struct {
 	// the measured trade-off between recall and latency at 100k articles).
 	MaxDF int
 	// PerSentence is how many candidates to keep per sentence; candidates
-	// that tie with the last one kept are kept too, up to MaxTies more, so
-	// that of many identical copies of a sentence none is cut at random
-	// (the earliest of them is the origin).
+	// that tie with the best are kept too, up to MaxTies more, so that of
+	// many copies of a sentence none is cut at random (the earliest of
+	// them is the origin).
 	PerSentence int
 	MaxTies     int
 	// MinShare drops candidates whose vote is under this share of the
@@ -192,6 +192,11 @@ type postingList struct {
 	hits []store.Hit
 	df   int
 }
+
+// tieMinShare is the least share of a sentence's anchor weight that its
+// best candidate's vote must reach for the candidates tying with it to be
+// kept beyond PerSentence.
+const tieMinShare = 0.5
 
 // bandVote is the vote of one shared LSH band: strong, as a band only
 // matches when its trigram sketch rows agree.
@@ -319,7 +324,11 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		})
 		if len(cands) > l.PerSentence {
 			keep := l.PerSentence
-			for keep < len(cands) && keep < l.PerSentence+l.MaxTies && cands[keep].Score >= cands[l.PerSentence-1].Score {
+			// Only a strong best is worth it: copies of one sentence share
+			// most of its anchors, while a weak vote ties with many
+			// unrelated sentences that share a word or two.
+			strong := cands[0].Score >= tieMinShare*total
+			for strong && keep < len(cands) && keep < l.PerSentence+l.MaxTies && cands[keep].Score >= cands[0].Score {
 				keep++
 			}
 			cands = cands[:keep]

@@ -50,6 +50,14 @@ type Substitution struct {
 	Count    int64
 }
 
+// Lesson is what tracing one page taught: the word swaps its copies showed.
+// Page identifies the page by ID and content (trace.PageKey), so that a
+// page is learned from once, and again only when its text changes.
+type Lesson struct {
+	Page string
+	Subs []Substitution
+}
+
 // Store is an index of articles. Implementations are safe for concurrent
 // use by one process.
 type Store interface {
@@ -82,9 +90,18 @@ type Store interface {
 	// stops at the first error fn returns, returning it.
 	Articles(ctx context.Context, fn func(unspun.Article) error) error
 
-	// AddSubstitutions adds each substitution's Count to the stored count of
-	// its (Site, From, To). It is atomic and durable like Put.
-	AddSubstitutions(ctx context.Context, subs []Substitution) error
+	// Learn stores what tracing pages taught: for each lesson whose Page
+	// was not learned from before, it adds each substitution's Count to
+	// the stored count of its (Site, From, To) and records the page with
+	// its substitutions; a lesson of a page already recorded (or repeated
+	// in lessons) is passed over, so that tracing a page again is not new
+	// evidence. It returns how many lessons were new. It is atomic and
+	// durable like Put.
+	Learn(ctx context.Context, lessons []Lesson) (int, error)
+
+	// Lesson returns the substitutions recorded for page by Learn, and
+	// whether the page was learned from at all.
+	Lesson(ctx context.Context, page string) ([]Substitution, bool, error)
 
 	// Substitutions returns the learned substitutions of site, or of all
 	// sites summed over sites (Site "") when site is "", most frequent first

@@ -125,6 +125,12 @@ type verified struct {
 // Trace returns the provenance of article a. An article never counts as its
 // own source: stored articles with the same ID or URL are passed over.
 func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, error) {
+	page := PageKey(a)
+	own, _, err := t.store.Lesson(ctx, page)
+	if err != nil {
+		return unspun.Trace{}, err
+	}
+	t.aligner.Lexicon = t.lexicon.Without(own)
 	an := index.Analyze(a.Body, t.aligner.Aliases)
 	cands, err := t.lookup.Candidates(ctx, an)
 	if err != nil {
@@ -149,10 +155,10 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		if first != nil {
 			origins[i] = first
 		}
-		if t.opts.Learn && first != nil && st.Sources[0].Similarity >= t.opts.LearnMinSim {
+		if t.opts.Learn && first != nil && !st.Sources[0].Later && st.Sources[0].Similarity >= t.opts.LearnMinSim {
 			for _, e := range st.Sources[0].Edits {
 				if e.Op == unspun.Substitute && (e.Kind == "" || e.Kind == unspun.KindLearned) {
-					t.lexicon.Learn(a.Site, e.From, e.To)
+					t.lexicon.Learn(page, a.Site, e.From, e.To)
 				}
 			}
 		}
@@ -165,6 +171,9 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	}
 	tr.Quotes = recoverSpeakers(qs, tr.Sentences, origins, quoteDocs)
 	tr.Summary = Summarize(tr)
+	if t.opts.Learn {
+		t.lexicon.Seen(page)
+	}
 	return tr, nil
 }
 

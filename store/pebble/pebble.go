@@ -38,6 +38,7 @@ const (
 	prefixCount   = 'f' // f + term (8 bytes, big-endian) → int64 hits (merged by adding)
 	prefixCounter = 'c' // c + name → int64 (merged by adding)
 	prefixSubst   = 's' // s + site 0 from 0 to → int64 (merged by adding)
+	prefixLesson  = 'l' // l + page key → the page's substitutions (JSON); added in version 2 without a bump: an index without them has learned from no page yet
 	keyNext       = "n" // → next doc number
 	keyVersion    = "v" // → FormatVersion
 )
@@ -54,6 +55,8 @@ type DB struct {
 	cache *pebbledb.Cache
 	mu    sync.Mutex // serialises Put, which allocates doc numbers
 	next  uint32
+
+	learnMu sync.Mutex // serialises Learn
 
 	closed atomic.Bool // Pebble panics on use after Close; we return errClosed
 }
@@ -422,22 +425,65 @@ func (s *DB) Articles(ctx context.Context, fn func(unspun.Article) error) error 
 	return it.Error()
 }
 
-// AddSubstitutions implements store.Store.
-func (s *DB) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
+// Learn implements store.Store.
+func (s *DB) Learn(ctx context.Context, lessons []store.Lesson) (int, error) {
 	if s.closed.Load() {
-		return errClosed
+		return 0, errClosed
 	}
+	s.learnMu.Lock() // the check for a page and its record must not interleave with another Learn
+	defer s.learnMu.Unlock()
 	b := s.db.NewBatch()
 	defer b.Close()
-	for _, sub := range subs {
-		if err := b.Merge(substKey(sub.Site, sub.From, sub.To), int64Value(sub.Count), nil); err != nil {
-			return fmt.Errorf("store: substitutions: %w", err)
+	seen := map[string]bool{}
+	fresh := 0
+	for _, l := range lessons {
+		key := append([]byte{prefixLesson}, l.Page...)
+		if seen[l.Page] {
+			continue
 		}
+		seen[l.Page] = true
+		if _, err := s.get(key); err == nil {
+			continue
+		} else if !errors.Is(err, unspun.ErrNotFound) {
+			return 0, fmt.Errorf("store: learn: %w", err)
+		}
+		rec, err := json.Marshal(l.Subs)
+		if err != nil {
+			return 0, fmt.Errorf("store: learn: %w", err)
+		}
+		if err := b.Set(key, rec, nil); err != nil {
+			return 0, fmt.Errorf("store: learn: %w", err)
+		}
+		for _, sub := range l.Subs {
+			if err := b.Merge(substKey(sub.Site, sub.From, sub.To), int64Value(sub.Count), nil); err != nil {
+				return 0, fmt.Errorf("store: learn: %w", err)
+			}
+		}
+		fresh++
 	}
 	if err := b.Commit(pebbledb.Sync); err != nil {
-		return fmt.Errorf("store: substitutions: commit: %w", err)
+		return 0, fmt.Errorf("store: learn: commit: %w", err)
 	}
-	return nil
+	return fresh, nil
+}
+
+// Lesson implements store.Store.
+func (s *DB) Lesson(ctx context.Context, page string) ([]store.Substitution, bool, error) {
+	if s.closed.Load() {
+		return nil, false, errClosed
+	}
+	v, err := s.get(append([]byte{prefixLesson}, page...))
+	if errors.Is(err, unspun.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: lesson: %w", err)
+	}
+	var subs []store.Substitution
+	if err := json.Unmarshal(v, &subs); err != nil {
+		return nil, false, fmt.Errorf("store: lesson %q: corrupt record: %w", page, err)
+	}
+	return subs, true, nil
 }
 
 // Substitutions implements store.Store.

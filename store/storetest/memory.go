@@ -23,6 +23,7 @@ type Memory struct {
 	next      uint32
 	sentences int64
 	subs      map[store.Substitution]int64 // keyed with Count 0
+	lessons   map[string][]store.Substitution
 }
 
 type memDoc struct {
@@ -35,7 +36,8 @@ var _ store.Store = (*Memory)(nil)
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory {
 	return &Memory{byID: map[string]uint32{}, docs: map[uint32]memDoc{},
-		postings: map[uint64][]store.Hit{}, next: 1, subs: map[store.Substitution]int64{}}
+		postings: map[uint64][]store.Hit{}, next: 1, subs: map[store.Substitution]int64{},
+		lessons: map[string][]store.Substitution{}}
 }
 
 var errClosed = errors.New("store: closed")
@@ -139,17 +141,36 @@ func (m *Memory) Articles(ctx context.Context, fn func(unspun.Article) error) er
 	return nil
 }
 
-// AddSubstitutions implements store.Store.
-func (m *Memory) AddSubstitutions(ctx context.Context, subs []store.Substitution) error {
+// Learn implements store.Store.
+func (m *Memory) Learn(ctx context.Context, lessons []store.Lesson) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return errClosed
+		return 0, errClosed
 	}
-	for _, s := range subs {
-		m.subs[store.Substitution{Site: s.Site, From: s.From, To: s.To}] += s.Count
+	fresh := 0
+	for _, l := range lessons {
+		if _, ok := m.lessons[l.Page]; ok {
+			continue
+		}
+		m.lessons[l.Page] = append([]store.Substitution{}, l.Subs...)
+		for _, s := range l.Subs {
+			m.subs[store.Substitution{Site: s.Site, From: s.From, To: s.To}] += s.Count
+		}
+		fresh++
 	}
-	return nil
+	return fresh, nil
+}
+
+// Lesson implements store.Store.
+func (m *Memory) Lesson(ctx context.Context, page string) ([]store.Substitution, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, false, errClosed
+	}
+	subs, ok := m.lessons[page]
+	return append([]store.Substitution(nil), subs...), ok, nil
 }
 
 // Substitutions implements store.Store.

@@ -207,11 +207,9 @@ func Run(t *testing.T, open Opener) {
 			{Site: "farm.test", From: "harbour", To: "port", Count: 1},
 			{Site: "other.test", From: "harbour", To: "port", Count: 4},
 		}
-		if err := s.AddSubstitutions(ctx, add); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.AddSubstitutions(ctx, add[:1]); err != nil {
-			t.Fatal(err)
+		n, err := s.Learn(ctx, []store.Lesson{{Page: "p1", Subs: add}, {Page: "p2", Subs: add[:1]}})
+		if err != nil || n != 2 {
+			t.Fatalf("Learn = %d, %v; want 2 new lessons", n, err)
 		}
 		site, _ := s.Substitutions(ctx, "farm.test")
 		want := []store.Substitution{
@@ -225,6 +223,34 @@ func Run(t *testing.T, open Opener) {
 		wantAll := []store.Substitution{{From: "harbour", To: "port", Count: 5}, {From: "Russia", To: "Russian Federation", Count: 4}}
 		if !slices.Equal(all, wantAll) {
 			t.Errorf("Substitutions(all) = %+v, want %+v", all, wantAll)
+		}
+	})
+
+	t.Run("LearnOncePerPage", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		swap := []store.Substitution{{Site: "farm.test", From: "harbour", To: "port", Count: 2}}
+		if n, err := s.Learn(ctx, []store.Lesson{{Page: "p", Subs: swap}, {Page: "p", Subs: swap}}); err != nil || n != 1 {
+			t.Fatalf("Learn of one page twice in a call = %d, %v; want 1", n, err)
+		}
+		if n, err := s.Learn(ctx, []store.Lesson{{Page: "p", Subs: swap}}); err != nil || n != 0 {
+			t.Fatalf("Learn of a page learned before = %d, %v; want 0", n, err)
+		}
+		subs, _ := s.Substitutions(ctx, "farm.test")
+		if len(subs) != 1 || subs[0].Count != 2 {
+			t.Errorf("after learning one page three times: %+v, want the count of one lesson (2)", subs)
+		}
+		got, ok, err := s.Lesson(ctx, "p")
+		if err != nil || !ok || !slices.Equal(got, swap) {
+			t.Errorf("Lesson(p) = %+v, %v, %v; want %+v, true", got, ok, err, swap)
+		}
+		if _, ok, err := s.Lesson(ctx, "unknown"); ok || err != nil {
+			t.Errorf("Lesson(unknown) = %v, %v; want false, nil", ok, err)
+		}
+		if n, err := s.Learn(ctx, []store.Lesson{{Page: "empty"}}); err != nil || n != 1 {
+			t.Errorf("Learn of a page without swaps = %d, %v; want 1", n, err)
+		}
+		if _, ok, _ := s.Lesson(ctx, "empty"); !ok {
+			t.Error("a page learned without swaps is not recorded")
 		}
 	})
 
@@ -248,7 +274,7 @@ func Run(t *testing.T, open Opener) {
 		if err := s.Put(ctx, []store.Doc{doc("p", 1, store.Term{Key: 3, Sentence: 1})}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddSubstitutions(ctx, []store.Substitution{{Site: "f", From: "a", To: "b", Count: 1}}); err != nil {
+		if _, err := s.Learn(ctx, []store.Lesson{{Page: "p", Subs: []store.Substitution{{Site: "f", From: "a", To: "b", Count: 1}}}}); err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
@@ -258,8 +284,9 @@ func Run(t *testing.T, open Opener) {
 		}
 		hits, _, _ := s.Postings(ctx, 3, 0, nil)
 		subs, _ := s.Substitutions(ctx, "f")
-		if len(hits) != 1 || len(subs) != 1 {
-			t.Errorf("after reopen: %d hits, %d substitutions; want 1, 1", len(hits), len(subs))
+		_, learned, _ := s.Lesson(ctx, "p")
+		if len(hits) != 1 || len(subs) != 1 || !learned {
+			t.Errorf("after reopen: %d hits, %d substitutions, lesson %v; want 1, 1, true", len(hits), len(subs), learned)
 		}
 		if err := s.Put(ctx, []store.Doc{doc("q", 1, store.Term{Key: 3, Sentence: 0})}); err != nil {
 			t.Fatal(err)
