@@ -37,27 +37,48 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	fmt.Fprintf(&b, "%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(tr.Article.ID)))
 	sum := tr.Summary
 	fmt.Fprintf(&b, "originality %d%% · %d of %d sentences copied · %d sources · %d spin edits · %d orphan quotes",
-		percent(sum.Originality), sum.CopiedSentences, sum.Sentences, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
+		percent(sum.Originality), sum.CopiedSentences, sum.Sentences-sum.Furniture, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
 	if sum.RecoveredQuotes > 0 {
-		fmt.Fprintf(&b, " (%d speakers recovered)", sum.RecoveredQuotes)
+		fmt.Fprintf(&b, " (%s recovered)", plural(sum.RecoveredQuotes, "speaker"))
+	}
+	if sum.FactEdits > 0 {
+		fmt.Fprintf(&b, " · %s", st.red(plural(sum.FactEdits, "changed fact")))
 	}
 	b.WriteString("\n\n")
 	for _, s := range tr.Sentences {
 		fmt.Fprintf(&b, "%3d  %s\n", s.Index+1, oneLine(s.Text))
-		if len(s.Sources) == 0 {
+		switch {
+		case s.Furniture:
+			fmt.Fprintf(&b, "     %s\n", st.dim("page furniture (byline or date line), not traced"))
+			continue
+		case len(s.Sources) == 0:
 			fmt.Fprintf(&b, "     %s\n", st.green("no source found"))
 			continue
 		}
-		for _, src := range s.Sources {
+		shown := false // the edits of the origin, else of the first source
+		for k, src := range s.Sources {
 			marker := "also in"
-			if src.Earliest {
+			switch {
+			case src.Earliest:
 				marker = "origin "
+			case src.Later:
+				marker = "later  "
 			}
-			fmt.Fprintf(&b, "     %s %s %s  %s  similarity %.2f\n", st.yellow("←"), marker,
-				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity)
-			if src.Earliest && len(src.Edits) > 0 {
-				fmt.Fprintf(&b, "       %s\n", editsText(src.Edits, st))
+			fmt.Fprintf(&b, "     %s %s %s  %s  similarity %.2f · covers %d%%\n", st.yellow("←"), marker,
+				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity, percent(src.Coverage))
+			if !shown && (src.Earliest || k == 0 && !hasOrigin(s.Sources)) {
+				shown = true
+				spin, facts := splitFacts(src.Edits)
+				if len(spin) > 0 {
+					fmt.Fprintf(&b, "       %s\n", editsText(spin, st))
+				}
+				if len(facts) > 0 {
+					fmt.Fprintf(&b, "       %s %s\n", st.bold(st.red("changed facts:")), editsText(facts, st))
+				}
 			}
+		}
+		if more := s.Carriers - len(s.Sources); more > 0 {
+			fmt.Fprintf(&b, "     %s\n", st.dim(fmt.Sprintf("… and %s", plural(more, "more carrier"))))
 		}
 	}
 	if len(tr.Quotes) > 0 {
@@ -67,6 +88,35 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func hasOrigin(sources []unspun.Source) bool {
+	for _, s := range sources {
+		if s.Earliest {
+			return true
+		}
+	}
+	return false
+}
+
+// splitFacts separates the edits that change a fact from the others.
+func splitFacts(edits []unspun.Edit) (spin, facts []unspun.Edit) {
+	for _, e := range edits {
+		if e.Kind == unspun.KindFact {
+			facts = append(facts, e)
+		} else {
+			spin = append(spin, e)
+		}
+	}
+	return spin, facts
+}
+
+// plural writes a count with its noun, in the plural unless it is one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func editsText(edits []unspun.Edit, st Style) string {
@@ -81,7 +131,7 @@ func editsText(edits []unspun.Edit, st Style) string {
 		default:
 			p = oneLine(e.From) + " → " + oneLine(e.To)
 		}
-		if e.Kind != "" {
+		if e.Kind != "" && e.Kind != unspun.KindFact {
 			p += " (" + e.Kind + ")"
 		}
 		parts = append(parts, p)
@@ -127,6 +177,14 @@ func writeQuoteLines(b *strings.Builder, qs []unspun.Quote, st Style) {
 			}
 		}
 		fmt.Fprintf(b, "  %s\n     — %s\n", oneLine(q.Text), who)
+		if len(q.Sources) > 0 {
+			first := q.Sources[0].Article
+			line := fmt.Sprintf("first in %s  %s", siteOrID(first), dateText(first))
+			if more := len(q.Sources) - 1; more > 0 {
+				line += fmt.Sprintf(" (and %s)", plural(more, "more carrier"))
+			}
+			fmt.Fprintf(b, "       %s\n", st.dim(line))
+		}
 	}
 }
 
@@ -137,7 +195,7 @@ func WriteQuotes(w io.Writer, a unspun.Article, qs []unspun.Quote, st Style) err
 	if title == "" {
 		title = "(untitled)"
 	}
-	fmt.Fprintf(&b, "%s\n%s\n%d quotes\n", st.bold(oneLine(title)), st.dim(oneLine(a.ID)), len(qs))
+	fmt.Fprintf(&b, "%s\n%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(a.ID)), plural(len(qs), "quote"))
 	writeQuoteLines(&b, qs, st)
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())

@@ -93,6 +93,18 @@ func TestSentences(t *testing.T) {
 			[]string{"The council voted to\nclose the bridge."}},
 		{"lowercase after dot", "It rose to 3 p.m. levels. Then fell.",
 			[]string{"It rose to 3 p.m. levels.", "Then fell."}},
+		{"time then a new sentence", "The alarm sounded at 5:10 a.m. Fire crews arrived within minutes.",
+			[]string{"The alarm sounded at 5:10 a.m.", "Fire crews arrived within minutes."}},
+		{"time then a weekday or zone", "Talks resume at 9 a.m. Monday and end at 3 p.m. EST on Friday.",
+			[]string{"Talks resume at 9 a.m. Monday and end at 3 p.m. EST on Friday."}},
+		{"domain at the end", "Prices come from the website Coinledger.test. Q&A What is a token?",
+			[]string{"Prices come from the website Coinledger.test.", "Q&A What is a token?"}},
+		{"number abbreviation", "He lives at No. 10 Lindenweg. St. Anna's church burned.",
+			[]string{"He lives at No. 10 Lindenweg.", "St. Anna's church burned."}},
+		{"company suffix ends a sentence", "The mine belongs to Keldmark Holdings Inc. The firm declined to comment.",
+			[]string{"The mine belongs to Keldmark Holdings Inc.", "The firm declined to comment."}},
+		{"suffix inside a sentence", "The Tomas Berg Jr. Memorial Fund and Acme Inc. Lawyers paid.",
+			[]string{"The Tomas Berg Jr. Memorial Fund and Acme Inc. Lawyers paid."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +171,30 @@ func BenchmarkNormalize(b *testing.B) {
 	for b.Loop() {
 		for _, sp := range Sentences(s) {
 			toks = AppendTokens(toks[:0], s[sp.Start:sp.End], sp.Start)
+		}
+	}
+}
+
+func TestIsFurniture(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Posted March 3, 2031", true},
+		{"Updated 3:41 PM", true},
+		{"Published: Tuesday, March 3, 2031 at 9:10 a.m. EST", true},
+		{"Last updated 2 hours ago", true},
+		{"March 3, 2031", true},
+		{"By Ada Quill and Tomas Berg, Staff Writers", true},
+		{"By Petra Ilic", true},
+		{"Posted", false},
+		{"Updated figures showed the river rising again on Monday.", false},
+		{"By Monday the river had fallen by two metres.", false},
+		{"The dam held on March 3, 2031.", false},
+	}
+	for _, tt := range tests {
+		if got := IsFurniture(tt.in); got != tt.want {
+			t.Errorf("IsFurniture(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package trace_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	unspun "github.com/unspun/unspun"
@@ -116,6 +117,21 @@ func TestTraceFacts(t *testing.T) {
 		if len(buzz.Sentences[i].Sources) != 0 {
 			t.Errorf("dailybuzzhub sentence %d %q got a source", i+1, buzz.Sentences[i].Text)
 		}
+	}
+	tw := traces["trendingwire/brenno-shepherds-saved"]
+	medal := sentenceWith(t, tw, "bravery medal") // shares only names and titles with the corpus
+	if len(medal.Sources) != 0 {
+		t.Errorf("trendingwire: %q linked to %v, want no source", medal.Text, sourceIDs(medal))
+	}
+	flipped := sentenceWith(t, tw, "had not been delayed") // a copy with a negation added
+	if len(flipped.Sources) == 0 || flipped.Sources[0].Article.ID != "ostmarktimes/varga-criticised" {
+		t.Fatalf("trendingwire: the flipped sentence is not linked to its source: %v", sourceIDs(flipped))
+	}
+	if f := factEdits(flipped.Sources[0]); len(f) != 1 || !strings.Contains(f[0], "not") {
+		t.Errorf("trendingwire: fact edits %v, want the inserted negation", f)
+	}
+	if tw.Summary.FactEdits != 1 {
+		t.Errorf("trendingwire: summary counts %d fact edits, want 1", tw.Summary.FactEdits)
 	}
 	if op := traces["keldmark-voice/brenno-deserved-better"]; op.Summary.Originality != 1 {
 		t.Errorf("the original commentary has originality %.2f, want 1", op.Summary.Originality)
