@@ -22,7 +22,14 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 	var qan index.Analysis
 	var which []int
 	var toks []text.Token
+	firstOf := map[string]int{} // a quote repeated in the article is traced once
+	var repeats [][2]int        // (quote, its first occurrence)
 	for qi, q := range qs {
+		if f, ok := firstOf[q.Text]; ok {
+			repeats = append(repeats, [2]int{qi, f})
+			continue
+		}
+		firstOf[q.Text] = qi
 		toks = text.AppendTokens(toks[:0], a.Body[q.Span.Start:q.Span.End], q.Span.Start)
 		units := align.Units(nil, toks, t.aligner.Aliases)
 		words := 0
@@ -92,6 +99,9 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 			return x.ID < y.ID
 		})
 		qs[qi].Sources = list
+	}
+	for _, r := range repeats {
+		qs[r[0]].Sources = qs[r[1]].Sources
 	}
 	return docs, nil
 }

@@ -132,7 +132,11 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	}
 	t.aligner.Lexicon = t.lexicon.Without(own)
 	an := index.Analyze(a.Body, t.aligner.Aliases)
-	cands, err := t.lookup.Candidates(ctx, an)
+	// A sentence repeated in the article is looked up and verified once:
+	// work grows with the distinct sentences, so a page that repeats one
+	// sentence thousands of times costs what one sentence costs.
+	distinct, firstOf, at := collapse(a.Body, an)
+	cands, err := t.lookup.Candidates(ctx, distinct)
 	if err != nil {
 		return unspun.Trace{}, err
 	}
@@ -140,13 +144,20 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	origins := make([]*sourceDoc, len(an.Sentences)) // the first-ranked source of each sentence
 	for i, sp := range an.Sentences {
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
+		if f := firstOf[i]; f < i {
+			same := tr.Sentences[f]
+			st.Sources, st.Carriers, st.Furniture = same.Sources, same.Carriers, same.Furniture
+			origins[i] = origins[f]
+			tr.Sentences[i] = st
+			continue
+		}
 		if text.IsFurniture(st.Text) {
 			st.Furniture = true
 			tr.Sentences[i] = st
 			continue
 		}
 		align.SetInfo(an.Units[i], t.lookup.Info)
-		found, err := t.verify(ctx, a, an.Units[i], cands[i])
+		found, err := t.verify(ctx, a, an.Units[i], cands[at[i]])
 		if err != nil {
 			return unspun.Trace{}, err
 		}
@@ -177,6 +188,33 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	return tr, nil
 }
 
+// collapse returns the analysis of the article's distinct sentences; for
+// each sentence, the index of its first occurrence; and for each first
+// occurrence, its index in the collapsed analysis.
+func collapse(body string, an index.Analysis) (d index.Analysis, firstOf, at []int) {
+	firstOf = make([]int, len(an.Sentences))
+	at = make([]int, len(an.Sentences))
+	seen := make(map[string]int, len(an.Sentences))
+	for i, sp := range an.Sentences {
+		key := body[sp.Start:sp.End]
+		if f, ok := seen[key]; ok {
+			firstOf[i] = f
+			continue
+		}
+		seen[key] = i
+		firstOf[i], at[i] = i, len(d.Sentences)
+		d.Sentences = append(d.Sentences, sp)
+		d.Units = append(d.Units, an.Units[i])
+	}
+	return d, firstOf, at
+}
+
+// maxPerDoc bounds the candidate sentences of one source article that are
+// verified for one sentence: two places for a merged sentence's two parts,
+// and one more; a hostile article that repeats a sentence thousands of
+// times does not multiply the work.
+const maxPerDoc = 3
+
 // verify aligns a sentence's units to each candidate and returns the
 // accepted alignments, the best one per source span: a source article may
 // carry two parts of a merged sentence in two places.
@@ -186,11 +224,16 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 		start int
 	}
 	at := map[part]int{}
+	perDoc := map[uint32]int{}
 	var found []verified
 	for _, c := range cands {
 		if c.Score < t.opts.MinVoteShare*cands[0].Score {
 			break // far weaker than the best candidate: not worth verifying
 		}
+		if perDoc[c.Doc] >= maxPerDoc {
+			continue // an article that repeats the sentence: its first places tell all
+		}
+		perDoc[c.Doc]++
 		src, err := t.doc(ctx, c.Doc)
 		if errors.Is(err, unspun.ErrNotFound) {
 			continue // replaced since it was indexed
