@@ -101,9 +101,28 @@ type Quote struct {
 	Text    string
 	Speaker *Speaker // nil for an orphan quote
 	Cue     string   // the cue word that attributes it ("said"), if any
+	// SpeakerFrom says how the speaker was found: FromCue, FromInherited,
+	// FromSource; "" for an orphan.
+	SpeakerFrom string
+	// SourceSpeaker is set (by trace) when this article names a speaker and
+	// the quote's sources agree on another: the article may misattribute.
+	SourceSpeaker *SourceSpeaker
 	// Sources are the stored articles that carry the quoted words,
 	// whatever sentence frames them, earliest first (set by trace only).
 	Sources []QuoteSource
+}
+
+// How a quote's speaker was found.
+const (
+	FromCue       = "cue"       // this quote's own attribution: a cue, an apposition, a label
+	FromInherited = "inherited" // the speaker of a nearby quote or of the previous sentence
+	FromSource    = "source"    // the speaker its sources give the quote (trace only)
+)
+
+// SourceSpeaker is the speaker the sources of a quote agree on.
+type SourceSpeaker struct {
+	Name    string
+	Sources []string // IDs of the source articles that name this speaker
 }
 
 // QuoteSource is a stored article that carries a quote's words, and the
@@ -119,6 +138,9 @@ type Speaker struct {
 	Name          string
 	Mention       *Span  // the mention in this article; nil when recovered from a source
 	RecoveredFrom string // the source article's ID when the speaker came from there
+	// Replaced is the speaker this article gave the quote only by
+	// inheritance, which the sources' speaker replaced ("" otherwise).
+	Replaced string
 }
 
 // Summary condenses a trace into the figures a reader looks at first.
@@ -126,13 +148,16 @@ type Summary struct {
 	Sentences       int
 	CopiedSentences int
 	CopiedFraction  float64
-	Sources         int     // distinct source articles
-	SpinEdits       int     // substitutions over all first-ranked sources
-	FactEdits       int     // …of which edits change a fact (KindFact)
-	Furniture       int     // sentences that are bylines or date lines, left out of the fractions
-	OrphanQuotes    int     // quotes without a speaker in the article itself
-	RecoveredQuotes int     // …of which a source named the speaker
-	Originality     float64 // 1 - CopiedFraction
+	Sources         int // distinct source articles
+	SpinEdits       int // substitutions over all first-ranked sources
+	FactEdits       int // …of which edits change a fact (KindFact)
+	Furniture       int // sentences that are bylines or date lines, left out of the fractions
+	OrphanQuotes    int // quotes without a speaker in the article itself
+	RecoveredQuotes int // …of which a source named the speaker
+	// MisattributedQuotes counts quotes whose speaker here differs from
+	// the one their sources agree on.
+	MisattributedQuotes int
+	Originality         float64 // 1 - CopiedFraction
 }
 
 // Trace is the provenance of one article.

@@ -34,6 +34,18 @@ type Unit struct {
 	// SetInfo: how much a match of it says that the sentence was copied.
 	// Coverage is measured in it. Zero until set.
 	Info float64
+	// Quoted marks a unit inside quotation marks (set by the caller, see
+	// MarkQuoted). A copy's quoted word matched by a word the source tells
+	// in its own voice does not count as covered: a sentence that puts a
+	// source's narration inside quotes is someone's statement, not the
+	// source's sentence. (The other way round is common in copies: a
+	// sentence taken from inside a long quote loses its marks.)
+	Quoted bool
+	// Attribution marks a word that attributes a quote of the copy (its
+	// speaker's mention, its cue), set by the caller. A copy may change or
+	// drop who a quote is attributed to: such a word counts when it
+	// matches, and not against the copy when it does not.
+	Attribution bool
 
 	normHash, keyHash uint64 // fast equality in the alignment's inner loop
 }
@@ -394,18 +406,20 @@ func (a *Aligner) finish(ops []op, copy []Unit, lo int, copyBody string, src []U
 			if !copy[i].Stopword {
 				r.Anchors++
 			}
-			r.Credit[i] = 1
+			if !copy[i].Quoted || src[j].Quoted {
+				r.Credit[i] = 1
+			}
 			i++
 			j++
 		case opSub, opSlot:
-			total += copy[i].Weight + src[j].Weight
+			total += copyWeight(&copy[i]) + src[j].Weight
 			if o == opSlot {
 				r.Credit[i] = a.Options.SlotCredit
 			}
 			i++
 			j++
 		case opIns:
-			total += copy[i].Weight
+			total += copyWeight(&copy[i])
 			i++
 		case opDel:
 			total += src[j].Weight
@@ -426,13 +440,25 @@ func (a *Aligner) finish(ops []op, copy []Unit, lo int, copyBody string, src []U
 	return r
 }
 
+// copyWeight is the weight an unmatched word of the copy counts against it.
+func copyWeight(u *Unit) float64 {
+	if u.Attribution {
+		return 0
+	}
+	return u.Weight
+}
+
 // Coverage returns the share of the units' Info that credit covers, and the
 // share covered by words beyond stopwords, names and numbers (fully
-// matched ones only: a swapped word is no evidence of its own).
+// matched ones only: a swapped word is no evidence of its own). An
+// attribution word left uncovered does not count.
 func Coverage(units []Unit, credit []float64) (coverage, evidence float64) {
 	var covered, beyond, total float64
 	for k := range units {
 		u := &units[k]
+		if u.Attribution && credit[k] == 0 {
+			continue
+		}
 		total += u.Info
 		covered += credit[k] * u.Info
 		if credit[k] == 1 && !u.Stopword && !u.Name && !u.Number {

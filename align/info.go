@@ -1,5 +1,7 @@
 package align
 
+import unspun "github.com/unspun/unspun"
+
 // Informative weight: what a matched unit says about copying.
 //
 // Similarity (Unit.Weight) treats every shared content word alike, which is
@@ -69,4 +71,16 @@ func SetInfo(units []Unit, idf func(*Unit) float64) {
 func startsName(units []Unit, i int) bool {
 	u := &units[i]
 	return u.Name || i == 0 && u.Capital && !u.Stopword
+}
+
+// MarkQuoted sets Quoted on the units that lie inside one of quotes (spans
+// sorted by start, as quote.Spans returns them).
+func MarkQuoted(units []Unit, quotes []unspun.Span) {
+	k := 0
+	for u := range units {
+		for k < len(quotes) && quotes[k].End <= units[u].Start {
+			k++
+		}
+		units[u].Quoted = k < len(quotes) && quotes[k].Start <= units[u].Start && units[u].End <= quotes[k].End
+	}
 }

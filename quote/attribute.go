@@ -218,48 +218,77 @@ func (a *attributor) isNotSpeech(i int) bool {
 	return true
 }
 
-// attribute finds the speaker of quote i, or nil.
-func (a *attributor) attribute(i int) (*unspun.Speaker, string) {
+// attribute finds the speaker of quote i, or nil, its cue and how it was
+// found: unspun.FromCue when this quote's own sentence or attribution names
+// the speaker, unspun.FromInherited when it continues a nearby quote's or
+// sentence's speaker.
+func (a *attributor) attribute(i int) (*unspun.Speaker, string, string) {
 	before, after := a.clause(i)
 	if sp := a.transcriptLabel(i); sp != nil {
 		a.found[i] = sp
-		return sp, ""
+		return sp, "", unspun.FromCue
 	}
 	if sp, cue := a.fromAfter(after); sp != nil {
 		a.found[i] = sp
-		return sp, cue
+		return sp, cue, unspun.FromCue
 	}
 	if sp, cue := a.fromBefore(before, i); sp != nil {
 		a.found[i] = sp
-		return sp, cue
+		return sp, cue, unspun.FromCue
 	}
 	if sp := a.possessiveClaim(before); sp != nil {
 		a.found[i] = sp
-		return sp, ""
+		return sp, "", unspun.FromCue
 	}
 	if sp := a.signature(after); sp != nil {
 		a.found[i] = sp
-		return sp, ""
+		return sp, "", unspun.FromCue
 	}
 	// A partial quote inside a sentence belongs to the sentence's subject:
 	// "Reyes is again questioning whether the vote was “fair and square.”"
 	if sp := a.sentenceSubject(i); sp != nil {
 		a.found[i] = sp
-		return sp, ""
+		return sp, "", unspun.FromCue
 	}
 	// The quote continues the previous quote's speaker: in the same
-	// paragraph, or starting the next one.
-	if i > 0 && a.found[i-1] != nil && a.paragraphsBetween(a.spans[i-1].end, a.spans[i].start) <= 1 {
+	// paragraph, or starting the next one, unless a statement of someone
+	// else's stands between them ("Lind said …", "But she stressed …").
+	if i > 0 && a.found[i-1] != nil && a.paragraphsBetween(a.spans[i-1].end, a.spans[i].start) <= 1 && !a.statementBetween(i) {
 		a.found[i] = a.found[i-1]
-		return a.found[i-1], ""
+		return a.found[i-1], "", unspun.FromInherited
 	}
 	// A speaker introduced in the previous sentence of the paragraph:
 	// "Reyes said the dam held. “We were lucky.”"
 	if sp, cue := a.fromPreviousSentence(i); sp != nil {
 		a.found[i] = sp
-		return sp, cue
+		return sp, cue, unspun.FromInherited
 	}
-	return nil, ""
+	return nil, "", ""
+}
+
+// statementBetween reports whether a sentence with a cue of its own stands
+// between quote i-1's sentence and quote i: that statement's speaker, not
+// the earlier quote's, is the nearer context, and the earlier speaker is
+// not inherited across it.
+func (a *attributor) statementBetween(i int) bool {
+	prevEnd := a.spans[i-1].end
+	// Skip quote i-1's own attribution: the rest of its sentence.
+	k := sort.SearchInts(a.bounds, prevEnd)
+	if k >= len(a.bounds) {
+		return false
+	}
+	from := a.bounds[k]
+	to := a.sentenceStart(a.spans[i].start)
+	if from >= to {
+		return false
+	}
+	toks := a.tokensIn([2]int{from, to})
+	for c := range toks {
+		if cueAt(toks, c) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *attributor) paragraphsBetween(from, to int) int {
@@ -316,7 +345,7 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 		if endsSentence && !a.shortAttribution(toks, c, n) {
 			return nil, ""
 		}
-		if c > 0 && !startsLikeSubject(toks[0]) {
+		if c > 0 && !startsLikeSubject(toks[0]) && !titledName(toks[:c]) {
 			// ” is held to account, Reyes said: the subject is the last
 			// segment before the cue; ” in response, and he urged is no attribution
 			if seg := lastSegment(a.body, toks[:c]); len(seg) < c && len(seg) <= 4 && startsLikeSubject(seg[0]) {
@@ -453,6 +482,41 @@ func firstNamePhrase(phrase []text.Token) []text.Token {
 		}
 	}
 	return phrase
+}
+
+// titledName reports whether a phrase is a name after a lower-case title
+// ("union secretary Tomas Berg", "police spokesman Ivo Marek", "harbour
+// master Lena Holm"): at most three lower-case words, the last of them a
+// title or a word of a role, then only name words.
+func titledName(phrase []text.Token) bool {
+	k := 0
+	for k < len(phrase) && k < 3 && !phrase[k].Capital && !phrase[k].Number && !text.IsStopword(phrase[k].Norm) {
+		k++
+	}
+	if k == 0 || k == len(phrase) || !isRole(phrase[k-1].Norm) {
+		return false
+	}
+	for _, t := range phrase[k:] {
+		if !nameWord(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// isRole reports whether a lower-case word names a role: a title of the
+// list, or a word with a role's ending (spokesman, master, director,
+// analyst, secretary, lieutenant, resident).
+func isRole(norm string) bool {
+	if titles[norm] {
+		return true
+	}
+	for _, suffix := range []string{"man", "woman", "person", "er", "or", "ist", "ary", "ant", "ent", "ian"} {
+		if len(norm) > len(suffix)+2 && strings.HasSuffix(norm, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // startsLikeSubject reports whether a word can open a subject phrase: a
@@ -763,6 +827,14 @@ func (a *attributor) speaker(phrase []text.Token) *unspun.Speaker {
 		nameStart := 0
 		for nameStart < len(run)-1 && titles[run[nameStart].Norm] {
 			nameStart++
+		}
+		// "Transport Minister Paul Ortega": the title may open with a word
+		// of its own; the name starts after the run's last title word.
+		for k := len(run) - 2; k >= nameStart; k-- {
+			if titles[run[k].Norm] {
+				nameStart = k + 1
+				break
+			}
 		}
 		name := run[nameStart:]
 		if len(name) > 0 && !(len(run) == 1 && titles[run[0].Norm] && len(phrase) > 1) {

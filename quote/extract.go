@@ -182,6 +182,18 @@ func hasLetter(s string) bool {
 	return false
 }
 
+// Spans returns the spans of body's quotations, marks included, without
+// attributing them: the cheap half of Extract, for callers that only need
+// to know which words are quoted. Titles and scare quotes are included.
+func Spans(body string) []unspun.Span {
+	spans := findQuotes(body)
+	out := make([]unspun.Span, len(spans))
+	for i, sp := range spans {
+		out[i] = unspun.Span{Start: sp.start, End: sp.end}
+	}
+	return out
+}
+
 // Extract returns the quotes of body with their speakers.
 func Extract(body string) []unspun.Quote {
 	spans := findQuotes(body)
@@ -192,7 +204,7 @@ func Extract(body string) []unspun.Quote {
 			continue
 		}
 		q := unspun.Quote{Span: unspun.Span{Start: sp.start, End: sp.end}, Text: body[sp.start:sp.end]}
-		q.Speaker, q.Cue = a.attribute(i)
+		q.Speaker, q.Cue, q.SpeakerFrom = a.attribute(i)
 		out = append(out, q)
 	}
 	return out

@@ -31,7 +31,7 @@ func TestDemoGolden(t *testing.T) {
 						mention = fmt.Sprintf(" [mention %q]", rec.Text[m.Start:m.End])
 					}
 				}
-				fmt.Fprintf(&got, "  %s\n    — %s%s cue=%q\n", q.Text, who, mention, q.Cue)
+				fmt.Fprintf(&got, "  %s\n    — %s%s cue=%q from=%s\n", q.Text, who, mention, q.Cue, q.SpeakerFrom)
 			}
 		}
 	}

@@ -20,6 +20,16 @@ func TestExtract(t *testing.T) {
 	}{
 		{"cue after, name after", "“We will rebuild,” said Ana Reyes.",
 			[]want{{"“We will rebuild,”", "Ana Reyes", "Ana Reyes"}}},
+		{"lower-case title before the name", "“The strike goes on,” union secretary Tomas Berg told reporters.",
+			[]want{{"“The strike goes on,”", "Tomas Berg", "Tomas Berg"}}},
+		{"lower-case role before the name", "“We are not afraid,” police spokesman Ivo Marek said on Monday.",
+			[]want{{"“We are not afraid,”", "Ivo Marek", "Ivo Marek"}}},
+		{"lower-case role of two words", "“The tide is too high,” harbour master Lena Holm said.",
+			[]want{{"“The tide is too high,”", "Lena Holm", "Lena Holm"}}},
+		{"capitalised title apart from the name", "Transport Minister Paul Ortega said: “The bridge will reopen in May.”",
+			[]want{{"“The bridge will reopen in May.”", "Paul Ortega", "Paul Ortega"}}},
+		{"no inheritance across another's statement", "“It held,” Reyes said. Lind said the river was still rising. “We need boats.”",
+			[]want{{"“It held,”", "Reyes", "Reyes"}, {"“We need boats.”", "Lind", "Lind"}}},
 		{"cue after, name before, surname resolved", "Mayor Ana Reyes toured the dam. “It held,” Reyes said.",
 			[]want{{"“It held,”", "Ana Reyes", "Reyes"}}},
 		{"colon lead-in", "Ana Reyes said: “We will rebuild.”",
@@ -226,5 +236,18 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Extract(s)
+	}
+}
+
+func TestSpeakerFrom(t *testing.T) {
+	body := "“It held,” Reyes said. “We were lucky.”\n\nThe dam is old.\n\n“Nobody knows who built it.”"
+	qs := Extract(body)
+	if len(qs) != 3 {
+		t.Fatalf("%d quotes, want 3", len(qs))
+	}
+	for i, want := range []string{"cue", "inherited", ""} {
+		if qs[i].SpeakerFrom != want {
+			t.Errorf("quote %q: speaker_from %q, want %q", qs[i].Text, qs[i].SpeakerFrom, want)
+		}
 	}
 }

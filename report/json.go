@@ -74,9 +74,18 @@ type QuoteJSON struct {
 	Text          string       `json:"text"`
 	Speaker       *SpeakerJSON `json:"speaker"`
 	Cue           string       `json:"cue"`
+	SpeakerFrom   *string      `json:"speaker_from"` // null for an orphan
 	RecoveredFrom *string      `json:"recovered_from"`
+	// SourceSpeaker is set in trace only, where the sources name another speaker.
+	SourceSpeaker *SourceSpeakerJSON `json:"source_speaker,omitempty"`
 	// Sources is set in trace only: stored articles carrying the quoted words.
 	Sources []QuoteSourceJSON `json:"sources,omitempty"`
+}
+
+// SourceSpeakerJSON is the speaker a quote's sources agree on.
+type SourceSpeakerJSON struct {
+	Name    string   `json:"name"`
+	Sources []string `json:"sources"`
 }
 
 // QuoteSourceJSON is a stored article that carries a quote's words.
@@ -92,16 +101,17 @@ type QuoteSourceJSON struct {
 
 // SummaryJSON is a trace's summary.
 type SummaryJSON struct {
-	Sentences       int     `json:"sentences"`
-	CopiedSentences int     `json:"copied_sentences"`
-	CopiedFraction  float64 `json:"copied_fraction"`
-	Sources         int     `json:"sources"`
-	SpinEdits       int     `json:"spin_edits"`
-	FactEdits       int     `json:"fact_edits"`
-	Furniture       int     `json:"furniture"`
-	OrphanQuotes    int     `json:"orphan_quotes"`
-	RecoveredQuotes int     `json:"recovered_quotes"`
-	Originality     float64 `json:"originality"`
+	Sentences           int     `json:"sentences"`
+	CopiedSentences     int     `json:"copied_sentences"`
+	CopiedFraction      float64 `json:"copied_fraction"`
+	Sources             int     `json:"sources"`
+	SpinEdits           int     `json:"spin_edits"`
+	FactEdits           int     `json:"fact_edits"`
+	Furniture           int     `json:"furniture"`
+	OrphanQuotes        int     `json:"orphan_quotes"`
+	RecoveredQuotes     int     `json:"recovered_quotes"`
+	MisattributedQuotes int     `json:"misattributed_quotes"`
+	Originality         float64 `json:"originality"`
 }
 
 // TraceJSON is one line of `unspun trace --format json`.
@@ -132,6 +142,13 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 	out := make([]QuoteJSON, 0, len(qs))
 	for _, q := range qs {
 		j := QuoteJSON{Start: q.Span.Start, End: q.Span.End, Text: q.Text, Cue: q.Cue}
+		if q.SpeakerFrom != "" {
+			from := q.SpeakerFrom
+			j.SpeakerFrom = &from
+		}
+		if ss := q.SourceSpeaker; ss != nil {
+			j.SourceSpeaker = &SourceSpeakerJSON{Name: ss.Name, Sources: ss.Sources}
+		}
 		if sp := q.Speaker; sp != nil {
 			j.Speaker = &SpeakerJSON{Name: sp.Name}
 			if sp.Mention != nil {
@@ -171,7 +188,7 @@ func Trace(tr unspun.Trace) TraceJSON {
 	}
 	s := tr.Summary
 	out.Summary = SummaryJSON{Sentences: s.Sentences, CopiedSentences: s.CopiedSentences, CopiedFraction: round(s.CopiedFraction),
-		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, Originality: round(s.Originality)}
+		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, MisattributedQuotes: s.MisattributedQuotes, Originality: round(s.Originality)}
 	return out
 }
 

@@ -44,6 +44,9 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	if sum.FactEdits > 0 {
 		fmt.Fprintf(&b, " · %s", st.red(plural(sum.FactEdits, "changed fact")))
 	}
+	if sum.MisattributedQuotes > 0 {
+		fmt.Fprintf(&b, " · %s", st.red(plural(sum.MisattributedQuotes, "misattributed quote")))
+	}
 	b.WriteString("\n\n")
 	for _, s := range tr.Sentences {
 		fmt.Fprintf(&b, "%3d  %s\n", s.Index+1, oneLine(s.Text))
@@ -172,9 +175,17 @@ func writeQuoteLines(b *strings.Builder, qs []unspun.Quote, st Style) {
 		who := st.red("no speaker (orphan)")
 		if q.Speaker != nil {
 			who = oneLine(q.Speaker.Name)
-			if q.Speaker.RecoveredFrom != "" {
+			switch {
+			case q.Speaker.Replaced != "":
+				who += st.dim(" (from " + oneLine(q.Speaker.RecoveredFrom) + "; this page would have it inherit " + oneLine(q.Speaker.Replaced) + ")")
+			case q.Speaker.RecoveredFrom != "":
 				who += st.dim(" (recovered from " + oneLine(q.Speaker.RecoveredFrom) + ")")
+			case q.SpeakerFrom == unspun.FromInherited:
+				who += st.dim(" (inherited from the context)")
 			}
+		}
+		if ss := q.SourceSpeaker; ss != nil {
+			who += " " + st.red("— attributed to "+oneLine(q.Speaker.Name)+" here; the sources say "+oneLine(ss.Name))
 		}
 		fmt.Fprintf(b, "  %s\n     — %s\n", oneLine(q.Text), who)
 		if len(q.Sources) > 0 {

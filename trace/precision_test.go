@@ -12,6 +12,7 @@ import (
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/quote"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
@@ -328,4 +329,40 @@ func TestRetraceIsNotNewEvidence(t *testing.T) {
 	if outs[1] != outs[0] || outs[2] != outs[0] {
 		t.Errorf("re-tracing changed the output:\n%s\n%s", outs[0], outs[1])
 	}
+}
+
+// TestNoInheritanceAcrossAStitch: on a stitched page, a quote whose
+// attribution was dropped must not inherit the speaker of a sentence that
+// was copied from another article; with no source naming a speaker either,
+// it is an orphan.
+func TestNoInheritanceAcrossAStitch(t *testing.T) {
+	mayor := unspun.Article{ID: "herald/dam", Site: "herald.test", Published: day(2031, 7, 1),
+		Body: "Mayor Ana Reyes said the old dam above Velmora had held through the night without a crack."}
+	crowd := unspun.Article{ID: "post/crowd", Site: "post.test", Published: day(2031, 7, 1),
+		Body: "A crowd gathered on the bridge at dawn. “Nobody here has slept since the sirens started on Friday,” one fisherman shouted over the noise."}
+	s := memoryStore(t, mayor, crowd)
+	page := unspun.Article{ID: "farm/dam", Site: "farm.test", Published: day(2031, 7, 2),
+		Body: "Mayor Ana Reyes said the old dam above Velmora had held through the night without a crack. “Nobody here has slept since the sirens started on Friday.”"}
+	local := quoteOf(t, quote.Extract(page.Body), "Nobody here")
+	if local.Speaker == nil || local.SpeakerFrom != unspun.FromInherited {
+		t.Fatalf("the test needs a quote that inherits locally: %+v", local)
+	}
+	q := quoteOf(t, traceOne(t, s, page).Quotes, "Nobody here")
+	if q.Speaker != nil {
+		t.Errorf("the quote inherited %q across a stitch, want an orphan", q.Speaker.Name)
+	}
+	if len(q.Sources) != 1 || q.Sources[0].Article.ID != crowd.ID {
+		t.Errorf("quote sources %+v, want the crowd article", q.Sources)
+	}
+}
+
+func quoteOf(t *testing.T, qs []unspun.Quote, prefix string) unspun.Quote {
+	t.Helper()
+	for _, q := range qs {
+		if strings.Contains(q.Text, prefix) {
+			return q
+		}
+	}
+	t.Fatalf("no quote holds %q", prefix)
+	return unspun.Quote{}
 }

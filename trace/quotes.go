@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
@@ -122,25 +123,35 @@ func matchedShare(units []align.Unit, credit []float64) float64 {
 	return m / total
 }
 
-// recoverSpeakers gives an orphan quote the speaker its source gave it: the
-// earliest source of the quote whose own quote there has a speaker, else a
-// quote of the first-ranked source of the quote's sentence that overlaps
-// the aligned span.
-func recoverSpeakers(qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc, docs map[string]*sourceDoc) []unspun.Quote {
+// settleSpeakers weighs each quote's speaker against what its sources
+// say. The sources' speaker is the one most of the sources that name one
+// agree on, the earliest on a tie. It fills an orphan; it replaces a
+// speaker that was only inherited; where this article names a speaker
+// itself and the sources name another, the article's stays and the
+// sources' is set beside it as a possible misattribution. An inherited
+// speaker whose mention lies in a sentence copied from other source
+// articles than the quote's sentence came across a stitch and is dropped.
+// An orphan left without sources takes the speaker of an overlapping quote
+// in the first-ranked source of its sentence.
+func settleSpeakers(body string, qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc, docs map[string]*sourceDoc) []unspun.Quote {
 	for qi := range qs {
 		q := &qs[qi]
-		if q.Speaker != nil {
-			continue
+		name, ids, cue := sourcesSpeaker(q.Sources, docs)
+		if q.SpeakerFrom == unspun.FromInherited && q.Speaker != nil && q.Speaker.Mention != nil &&
+			acrossStitch(sentences, q.Span.Start, q.Speaker.Mention.Start) {
+			q.Speaker, q.Cue, q.SpeakerFrom = nil, "", ""
 		}
-		for _, qsrc := range q.Sources {
-			d := docs[qsrc.Article.ID]
-			if d == nil {
-				continue
+		switch {
+		case name == "":
+		case q.Speaker == nil || q.SpeakerFrom == unspun.FromInherited && !samePerson(q.Speaker.Name, name):
+			replaced := ""
+			if q.Speaker != nil {
+				replaced = q.Speaker.Name
 			}
-			if sp, cue := speakerAt(d, qsrc.Span); sp != "" {
-				q.Speaker, q.Cue = &unspun.Speaker{Name: sp, RecoveredFrom: qsrc.Article.ID}, cue
-				break
-			}
+			q.Speaker = &unspun.Speaker{Name: name, RecoveredFrom: ids[0], Replaced: replaced}
+			q.Cue, q.SpeakerFrom = cue, unspun.FromSource
+		case q.SpeakerFrom == unspun.FromCue && isNamed(q.Speaker.Name) && !samePerson(q.Speaker.Name, name):
+			q.SourceSpeaker = &unspun.SourceSpeaker{Name: name, Sources: ids}
 		}
 		if q.Speaker != nil {
 			continue
@@ -151,12 +162,132 @@ func recoverSpeakers(qs []unspun.Quote, sentences []unspun.SentenceTrace, origin
 			}
 			src := st.Sources[0]
 			if sp, cue := speakerAt(origins[si], src.Span); sp != "" {
-				q.Speaker, q.Cue = &unspun.Speaker{Name: sp, RecoveredFrom: src.Article.ID}, cue
+				q.Speaker = &unspun.Speaker{Name: sp, RecoveredFrom: src.Article.ID}
+				q.Cue, q.SpeakerFrom = cue, unspun.FromSource
 				break
 			}
 		}
 	}
 	return qs
+}
+
+// sourcesSpeaker returns the speaker that most of the sources naming one
+// give the quote (the earliest on a tie), the IDs of the sources that name
+// that speaker, earliest first, and the first one's cue.
+func sourcesSpeaker(sources []unspun.QuoteSource, docs map[string]*sourceDoc) (string, []string, string) {
+	type vote struct {
+		name, cue string
+		ids       []string
+	}
+	var votes []*vote
+	for _, qsrc := range sources {
+		d := docs[qsrc.Article.ID]
+		if d == nil {
+			continue
+		}
+		sp, cue := speakerAt(d, qsrc.Span)
+		if !isNamed(sp) {
+			continue
+		}
+		var v *vote
+		for _, x := range votes {
+			if samePerson(x.name, sp) {
+				v = x
+				break
+			}
+		}
+		if v == nil {
+			v = &vote{name: sp, cue: cue}
+			votes = append(votes, v)
+		}
+		if len(strings.Fields(sp)) > len(strings.Fields(v.name)) {
+			v.name = sp // the fuller form of the name
+		}
+		v.ids = append(v.ids, qsrc.Article.ID)
+	}
+	var best *vote
+	for _, v := range votes { // votes are in order of their earliest source
+		if best == nil || len(v.ids) > len(best.ids) {
+			best = v
+		}
+	}
+	if best == nil {
+		return "", nil, ""
+	}
+	return best.name, best.ids, best.cue
+}
+
+// acrossStitch reports whether the sentences holding positions a and b were
+// both copied, from source articles of which they share none.
+func acrossStitch(sentences []unspun.SentenceTrace, a, b int) bool {
+	sa, sb := sentenceAt(sentences, a), sentenceAt(sentences, b)
+	if sa == nil || sb == nil || sa == sb || len(sa.Sources) == 0 || len(sb.Sources) == 0 {
+		return false
+	}
+	for _, x := range sa.Sources {
+		for _, y := range sb.Sources {
+			if x.Article.ID == y.Article.ID {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sentenceAt(sentences []unspun.SentenceTrace, pos int) *unspun.SentenceTrace {
+	i := sort.Search(len(sentences), func(i int) bool { return sentences[i].Span.End > pos })
+	if i < len(sentences) && sentences[i].Span.Start <= pos {
+		return &sentences[i]
+	}
+	return nil
+}
+
+// isNamed reports whether a speaker name holds a name, not only a pronoun
+// or a description ("he", "a spokesman").
+func isNamed(name string) bool {
+	for _, t := range text.Tokens(name) {
+		if t.Capital && !text.IsStopword(t.Norm) {
+			return true
+		}
+	}
+	return false
+}
+
+// samePerson reports whether two speaker names can be one person: the same
+// surname (their last capitalised words agree), or one name's words all in
+// the other ("Ortega" and "Paul Ortega").
+func samePerson(a, b string) bool {
+	wa, wb := nameWords(a), nameWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	if wa[len(wa)-1] == wb[len(wb)-1] {
+		return true
+	}
+	return subset(wa, wb) || subset(wb, wa)
+}
+
+func nameWords(name string) []string {
+	var out []string
+	for _, t := range text.Tokens(name) {
+		if t.Capital && !text.IsStopword(t.Norm) {
+			out = append(out, strings.TrimSuffix(t.Norm, "'s"))
+		}
+	}
+	return out
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			found = found || x == y
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // speakerAt returns the speaker and cue of the first attributed quote of d

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
@@ -80,6 +81,9 @@ type sourceDoc struct {
 	tokens    []text.Token   // scratch
 	quotes    []unspun.Quote // nil until needed
 	quoted    bool
+	// quoteSpans are the spans of the quotations in the body (not nil once
+	// computed), to mark which words are quoted.
+	quoteSpans []unspun.Span
 }
 
 func (d *sourceDoc) quoteList() []unspun.Quote {
@@ -94,6 +98,10 @@ func (d *sourceDoc) sentenceUnits(i int, aliases *align.Aliases) []align.Unit {
 		sp := d.sentences[i]
 		d.tokens = text.AppendTokens(d.tokens[:0], d.article.Body[sp.Start:sp.End], sp.Start)
 		d.units[i] = align.Units(make([]align.Unit, 0, len(d.tokens)), d.tokens, aliases)
+		if d.quoteSpans == nil {
+			d.quoteSpans = quote.Spans(d.article.Body)
+		}
+		align.MarkQuoted(d.units[i], d.quoteSpans)
 	}
 	return d.units[i]
 }
@@ -142,6 +150,9 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	}
 	tr := unspun.Trace{Article: a, Sentences: make([]unspun.SentenceTrace, len(an.Sentences))}
 	origins := make([]*sourceDoc, len(an.Sentences)) // the first-ranked source of each sentence
+	qs := quote.Extract(a.Body)
+	attribution := attributionSpans(a.Body, qs)
+	quoted := quote.Spans(a.Body)
 	for i, sp := range an.Sentences {
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
 		if f := firstOf[i]; f < i {
@@ -157,6 +168,8 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 			continue
 		}
 		align.SetInfo(an.Units[i], t.lookup.Info)
+		discountAttribution(an.Units[i], attribution)
+		align.MarkQuoted(an.Units[i], quoted)
 		found, err := t.verify(ctx, a, an.Units[i], cands[at[i]])
 		if err != nil {
 			return unspun.Trace{}, err
@@ -175,17 +188,71 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		}
 		tr.Sentences[i] = st
 	}
-	qs := quote.Extract(a.Body)
 	quoteDocs, err := t.traceQuotes(ctx, a, qs)
 	if err != nil {
 		return unspun.Trace{}, err
 	}
-	tr.Quotes = recoverSpeakers(qs, tr.Sentences, origins, quoteDocs)
+	tr.Quotes = settleSpeakers(a.Body, qs, tr.Sentences, origins, quoteDocs)
 	tr.Summary = Summarize(tr)
 	if t.opts.Learn {
 		t.lexicon.Seen(page)
 	}
 	return tr, nil
+}
+
+// maxAttribution bounds the bytes of a mention: a quote's speaker phrase is
+// at most a few words.
+const maxAttribution = 400
+
+// attributionSpans returns the spans of the words that attribute the
+// article's quotes: each speaker's mention and its cue word. A copy may
+// change or drop who a quote is attributed to; the quote's words are the
+// evidence of copying, so these words do not count in coverage.
+func attributionSpans(body string, qs []unspun.Quote) []unspun.Span {
+	var out []unspun.Span
+	for _, q := range qs {
+		if q.Speaker == nil || q.Speaker.Mention == nil || q.SpeakerFrom != unspun.FromCue {
+			continue
+		}
+		m := *q.Speaker.Mention
+		if m.End-m.Start > maxAttribution {
+			continue
+		}
+		out = append(out, m)
+		if q.Cue == "" {
+			continue
+		}
+		// The cue stands between the quote and the mention, or next to the mention.
+		lo, hi := min(q.Span.End, m.Start), max(q.Span.Start, m.End)
+		if m.End <= q.Span.Start {
+			lo, hi = m.End, q.Span.Start
+		}
+		if k := strings.Index(body[lo:hi], q.Cue); k >= 0 && lo < hi {
+			out = append(out, unspun.Span{Start: lo + k, End: lo + k + len(q.Cue)})
+		} else if k := strings.Index(body[m.End:min(len(body), m.End+40)], q.Cue); k >= 0 {
+			out = append(out, unspun.Span{Start: m.End + k, End: m.End + k + len(q.Cue)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+// discountAttribution marks the units inside spans (sorted by start; each
+// a mention or a cue, shorter than maxAttribution bytes) as attribution: a
+// copy that changed them still carries the sentence.
+func discountAttribution(units []align.Unit, spans []unspun.Span) {
+	if len(units) == 0 || len(spans) == 0 {
+		return
+	}
+	from := units[0].Start - maxAttribution
+	k := sort.Search(len(spans), func(k int) bool { return spans[k].Start >= from })
+	for ; k < len(spans) && spans[k].Start < units[len(units)-1].End; k++ {
+		for u := range units {
+			if units[u].Start >= spans[k].Start && units[u].End <= spans[k].End {
+				units[u].Attribution = true
+			}
+		}
+	}
 }
 
 // collapse returns the analysis of the article's distinct sentences; for
@@ -430,9 +497,13 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		switch {
 		case q.Speaker == nil:
 			s.OrphanQuotes++
-		case q.Speaker.RecoveredFrom != "": // an orphan in its own article, its speaker found in a source
+		case q.Speaker.RecoveredFrom != "" && q.Speaker.Replaced == "":
+			// no speaker of its own here (an orphan, or one inherited across a stitch), found in a source
 			s.OrphanQuotes++
 			s.RecoveredQuotes++
+		}
+		if q.SourceSpeaker != nil {
+			s.MisattributedQuotes++
 		}
 	}
 	return s
