@@ -39,13 +39,13 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	fmt.Fprintf(&b, "originality %d%% · %d of %d sentences copied · %d sources · %d spin edits · %d orphan quotes",
 		percent(sum.Originality), sum.CopiedSentences, sum.Sentences-sum.Furniture, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
 	if sum.RecoveredQuotes > 0 {
-		fmt.Fprintf(&b, " (%s recovered)", plural(sum.RecoveredQuotes, "speaker"))
+		fmt.Fprintf(&b, " (%s recovered)", Plural(sum.RecoveredQuotes, "speaker"))
 	}
 	if sum.FactEdits > 0 {
-		fmt.Fprintf(&b, " · %s", st.red(plural(sum.FactEdits, "changed fact")))
+		fmt.Fprintf(&b, " · %s", st.red(Plural(sum.FactEdits, "changed fact")))
 	}
 	if sum.MisattributedQuotes > 0 {
-		fmt.Fprintf(&b, " · %s", st.red(plural(sum.MisattributedQuotes, "misattributed quote")))
+		fmt.Fprintf(&b, " · %s", st.red(Plural(sum.MisattributedQuotes, "misattributed quote")))
 	}
 	b.WriteString("\n\n")
 	for _, s := range tr.Sentences {
@@ -81,7 +81,7 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 			}
 		}
 		if more := s.Carriers - len(s.Sources); more > 0 {
-			fmt.Fprintf(&b, "     %s\n", st.dim(fmt.Sprintf("… and %s", plural(more, "more carrier"))))
+			fmt.Fprintf(&b, "     %s\n", st.dim(fmt.Sprintf("… and %s", Plural(more, "more carrier"))))
 		}
 	}
 	if len(tr.Quotes) > 0 {
@@ -114,8 +114,9 @@ func splitFacts(edits []unspun.Edit) (spin, facts []unspun.Edit) {
 	return spin, facts
 }
 
-// plural writes a count with its noun, in the plural unless it is one.
-func plural(n int, noun string) string {
+// Plural writes a count with its noun, in the plural unless it is one
+// ("1 quote", "3 quotes"): every command's summary says it so.
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
@@ -192,7 +193,7 @@ func writeQuoteLines(b *strings.Builder, qs []unspun.Quote, st Style) {
 			first := q.Sources[0].Article
 			line := fmt.Sprintf("first in %s  %s", siteOrID(first), dateText(first))
 			if more := len(q.Sources) - 1; more > 0 {
-				line += fmt.Sprintf(" (and %s)", plural(more, "more carrier"))
+				line += fmt.Sprintf(" (and %s)", Plural(more, "more carrier"))
 			}
 			fmt.Fprintf(b, "       %s\n", st.dim(line))
 		}
@@ -206,7 +207,7 @@ func WriteQuotes(w io.Writer, a unspun.Article, qs []unspun.Quote, st Style) err
 	if title == "" {
 		title = "(untitled)"
 	}
-	fmt.Fprintf(&b, "%s\n%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(a.ID)), plural(len(qs), "quote"))
+	fmt.Fprintf(&b, "%s\n%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(a.ID)), Plural(len(qs), "quote"))
 	writeQuoteLines(&b, qs, st)
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -328,6 +329,28 @@ func TestQuotesCommand(t *testing.T) {
 	r = runCLI(t, "", "quotes", "--db", db, "--speaker", "Hale")
 	if r.code != exitOK || !strings.Contains(r.stdout, "“That drill saved lives tonight, I have no doubt,”") || !strings.Contains(r.stdout, "keldmark-courier/brenno-night") {
 		t.Errorf("quotes --speaker Hale: %d %q", r.code, r.stdout)
+	}
+	// Copies that dropped or changed the speaker are listed with the person's quote.
+	r = runCLI(t, "", "quotes", "--db", db, "--speaker", "Petra Ilic", "--format", "json")
+	var line speakerLine
+	if err := json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), &line); err != nil {
+		t.Fatalf("quotes --speaker Petra Ilic: %v in %q", err, r.stdout)
+	}
+	status := map[string]string{}
+	for _, ap := range line.Appearances {
+		status[ap.ID] = ap.Status
+		if ap.Status == "misattributed" && (ap.SpeakerHere == nil || *ap.SpeakerHere != "Ilse Varga") {
+			t.Errorf("%s: speaker here %v, want Ilse Varga", ap.ID, ap.SpeakerHere)
+		}
+	}
+	want := map[string]string{"valleyherald/shepherds-found": "attributed", "trendingwire/brenno-shepherds-saved": "attributed",
+		"brennotoday/voices-of-the-flood": "misattributed"}
+	if !maps.Equal(status, want) {
+		t.Errorf("appearances of Petra Ilic's quote: %v, want %v", status, want)
+	}
+	r = runCLI(t, "", "quotes", "--db", db, "--speaker", "Tomas Reyhan", "--format", "json")
+	if !strings.Contains(r.stdout, `"id":"dailybuzzhub/brenno-shocking-night"`) || !strings.Contains(r.stdout, `"status":"orphan"`) {
+		t.Errorf("the farm page that dropped Tomas Reyhan's name is not listed as an orphan copy: %s", r.stdout)
 	}
 }
 

@@ -81,8 +81,45 @@ type appearance struct {
 	Published *string `json:"published"`
 	Start     int     `json:"start"`
 	End       int     `json:"end"`
+	// Status is "attributed" (this article names the person), "orphan"
+	// (it runs the words without a speaker: the person is recovered from
+	// the others), "inherited" (it has them inherit SpeakerHere from a
+	// nearby attribution) or "misattributed" (it gives them to SpeakerHere).
+	Status      string  `json:"status"`
+	SpeakerHere *string `json:"speaker_here"`
 
 	when time.Time
+}
+
+// quoteKey folds a quote's words for comparing copies: case, marks and
+// punctuation do not count.
+func quoteKey(q string) []string { return text.FoldWords(q) }
+
+// sameWords reports whether two folded quotes are one quote: equal, one
+// inside the other (a copy that cut it), or sharing nine words in ten of
+// the shorter (a copy that changed a word).
+func sameWords(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 4 {
+		return slices.Equal(a, b)
+	}
+	if containsWords(b, a) {
+		return true
+	}
+	have := map[string]int{}
+	for _, w := range b {
+		have[w]++
+	}
+	shared := 0
+	for _, w := range a {
+		if have[w] > 0 {
+			have[w]--
+			shared++
+		}
+	}
+	return shared*10 >= len(a)*9
 }
 
 // speakerLine is one line of `unspun quotes --speaker NAME --format json`.
@@ -100,26 +137,62 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 	defer s.Close()
 	want := text.FoldWords(name)
 	groups := map[string]*speakerLine{}
+	words := map[string][]string{} // the folded words of each group's key
+	appear := func(art unspun.Article, q unspun.Quote, status string) appearance {
+		ap := appearance{ID: art.ID, URL: art.URL, Site: art.Site, Start: q.Span.Start, End: q.Span.End, Status: status, when: art.Published}
+		if !art.Published.IsZero() {
+			p := art.Published.Format(time.RFC3339)
+			ap.Published = &p
+		}
+		if status == "misattributed" || status == "inherited" {
+			here := q.Speaker.Name
+			ap.SpeakerHere = &here
+		}
+		return ap
+	}
+	// First the quotes attributed to the person, then, in a second pass,
+	// the same words run without a speaker or given to someone else.
 	err = s.Articles(ctx, func(art unspun.Article) error {
 		for _, q := range quote.Extract(art.Body) {
 			if q.Speaker == nil || !containsWords(text.FoldWords(q.Speaker.Name), want) {
 				continue
 			}
-			key := strings.Join(text.FoldWords(q.Text), " ")
+			w := quoteKey(q.Text)
+			key := strings.Join(w, " ")
 			g := groups[key]
 			if g == nil {
 				g = &speakerLine{Speaker: q.Speaker.Name, Quote: q.Text}
-				groups[key] = g
+				groups[key], words[key] = g, w
 			}
-			ap := appearance{ID: art.ID, URL: art.URL, Site: art.Site, Start: q.Span.Start, End: q.Span.End, when: art.Published}
-			if !art.Published.IsZero() {
-				p := art.Published.Format(time.RFC3339)
-				ap.Published = &p
-			}
-			g.Appearances = append(g.Appearances, ap)
+			g.Appearances = append(g.Appearances, appear(art, q, "attributed"))
 		}
 		return nil
 	})
+	if err == nil && len(groups) > 0 {
+		err = s.Articles(ctx, func(art unspun.Article) error {
+			for _, q := range quote.Extract(art.Body) {
+				if q.Speaker != nil && containsWords(text.FoldWords(q.Speaker.Name), want) {
+					continue // counted in the first pass
+				}
+				w := quoteKey(q.Text)
+				for key, g := range groups {
+					if !sameWords(w, words[key]) {
+						continue
+					}
+					status := "orphan"
+					switch {
+					case q.Speaker != nil && q.SpeakerFrom == unspun.FromInherited:
+						status = "inherited"
+					case q.Speaker != nil:
+						status = "misattributed"
+					}
+					g.Appearances = append(g.Appearances, appear(art, q, status))
+					break
+				}
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return a.fail("quotes", err)
 	}
@@ -157,10 +230,19 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 			if !ap.when.IsZero() {
 				date = ap.when.Format("2006-01-02")
 			}
-			fmt.Fprintf(a.stdout, "    %s  %s  %s\n", date, ap.Site, ap.ID)
+			note := ""
+			switch ap.Status {
+			case "orphan":
+				note = "  (no speaker there)"
+			case "misattributed":
+				note = "  (attributed there to " + *ap.SpeakerHere + ")"
+			case "inherited":
+				note = "  (no speaker of its own there; the context suggests " + *ap.SpeakerHere + ")"
+			}
+			fmt.Fprintf(a.stdout, "    %s  %s  %s%s\n", date, ap.Site, ap.ID, note)
 		}
 	}
-	fmt.Fprintf(a.stderr, "%d quotes by %q\n", len(list), name)
+	fmt.Fprintf(a.stderr, "%s by %q\n", report.Plural(len(list), "quote"), name)
 	return exitOK
 }
 
