@@ -9,6 +9,7 @@ import (
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/text"
 )
 
@@ -16,12 +17,20 @@ import (
 // articles whose words match the quoted words, whatever sentence frames them
 // there or here. A quote is traced as a quote, so that a sentence which
 // only quotes a few words of a source is not taken for a copy of the
-// source's sentence, while the quote itself still leads to the source.
-// It returns the source articles it found, by ID.
-func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.Quote) (map[string]*sourceDoc, error) {
-	docs := map[string]*sourceDoc{}
-	var qan index.Analysis
-	var which []int
+// source's sentence, while the quote itself still leads to the source. A
+// quote inside a sentence that was traced is verified against that
+// sentence's sources, which carry it if anything does; any other quote is
+// looked up in the index like a sentence. It returns the source articles
+// it found, by ID.
+func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.Quote, sentences []unspun.SentenceTrace) (map[string]*sourceDoc, error) {
+	type pending struct {
+		qi    int
+		units []align.Unit
+		cands []index.Candidate
+	}
+	var list []*pending
+	var lookup index.Analysis
+	var looked []*pending
 	var toks []text.Token
 	firstOf := map[string]int{} // a quote repeated in the article is traced once
 	var repeats [][2]int        // (quote, its first occurrence)
@@ -42,22 +51,35 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 		if words < t.opts.MinQuoteWords {
 			continue
 		}
-		qan.Sentences = append(qan.Sentences, q.Span)
-		qan.Units = append(qan.Units, units)
-		which = append(which, qi)
+		p := &pending{qi: qi, units: units}
+		list = append(list, p)
+		if st := sentenceAt(sentences, q.Span.Start); st != nil && q.Span.End <= st.Span.End && len(st.Sources) > 0 {
+			align.SetInfo(units, t.lookup.Info) // the sentence's words are in the lookup's cache
+			for _, src := range st.Sources {
+				if d := t.linked[src.Article.ID]; d != nil {
+					p.cands = append(p.cands, index.Candidate{Hit: store.Hit{Doc: d.num, Sentence: uint16(d.sentenceOf(src.Span.Start))}})
+				}
+			}
+			continue
+		}
+		lookup.Sentences = append(lookup.Sentences, q.Span)
+		lookup.Units = append(lookup.Units, units)
+		looked = append(looked, p)
 	}
-	if len(which) == 0 {
-		return docs, nil
+	if len(looked) > 0 {
+		cands, err := t.lookup.Candidates(ctx, lookup)
+		if err != nil {
+			return nil, err
+		}
+		for n, p := range looked {
+			p.cands = cands[n]
+			align.SetInfo(p.units, t.lookup.Info)
+		}
 	}
-	cands, err := t.lookup.Candidates(ctx, qan)
-	if err != nil {
-		return nil, err
-	}
-	for n, qi := range which {
-		units := qan.Units[n]
-		align.SetInfo(units, t.lookup.Info)
+	docs := map[string]*sourceDoc{}
+	for _, p := range list {
 		bestByDoc := map[uint32]unspun.QuoteSource{}
-		for _, c := range cands[n] {
+		for _, c := range p.cands {
 			src, err := t.doc(ctx, c.Doc)
 			if errors.Is(err, unspun.ErrNotFound) {
 				continue
@@ -72,8 +94,8 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 				continue
 			}
 			t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence))
-			r := t.aligner.Align(units, a.Body, t.window, src.article.Body, t.bounds)
-			if r.Anchors < 2 || matchedShare(units, r.Credit) < t.opts.MinQuoteCoverage {
+			r := t.aligner.Align(p.units, a.Body, t.window, src.article.Body, t.bounds)
+			if r.Anchors < 2 || matchedShare(p.units, r.Credit) < t.opts.MinQuoteCoverage {
 				continue
 			}
 			span := r.Source
@@ -88,18 +110,18 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 			docs[meta.ID] = src
 			bestByDoc[c.Doc] = unspun.QuoteSource{Article: meta, Span: span, Text: src.article.Body[span.Start:span.End]}
 		}
-		list := make([]unspun.QuoteSource, 0, len(bestByDoc))
+		out := make([]unspun.QuoteSource, 0, len(bestByDoc))
 		for _, s := range bestByDoc {
-			list = append(list, s)
+			out = append(out, s)
 		}
-		sort.Slice(list, func(i, j int) bool {
-			x, y := list[i].Article, list[j].Article
+		sort.Slice(out, func(i, j int) bool {
+			x, y := out[i].Article, out[j].Article
 			if earlier(x, y) != earlier(y, x) {
 				return earlier(x, y)
 			}
 			return x.ID < y.ID
 		})
-		qs[qi].Sources = list
+		qs[p.qi].Sources = out
 	}
 	for _, r := range repeats {
 		qs[r[0]].Sources = qs[r[1]].Sources

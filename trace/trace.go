@@ -70,11 +70,15 @@ type Tracer struct {
 
 	window []align.Unit // scratch: the source units being aligned
 	bounds []int        // …and where their sentences start
+	// linked holds the articles of the sources listed in the current
+	// trace, by ID, to verify quotes against.
+	linked map[string]*sourceDoc
 }
 
 // sourceDoc is a stored article, analysed sentence by sentence as the
 // aligner needs them: most candidates need three sentences of a long article.
 type sourceDoc struct {
+	num       uint32 // the store's number of the article
 	article   unspun.Article
 	sentences []unspun.Span
 	units     [][]align.Unit // nil until needed
@@ -91,6 +95,12 @@ func (d *sourceDoc) quoteList() []unspun.Quote {
 		d.quotes, d.quoted = quote.Extract(d.article.Body), true
 	}
 	return d.quotes
+}
+
+// sentenceOf returns the index of the sentence that holds pos.
+func (d *sourceDoc) sentenceOf(pos int) int {
+	i := sort.Search(len(d.sentences), func(i int) bool { return d.sentences[i].End > pos })
+	return min(i, len(d.sentences)-1)
 }
 
 func (d *sourceDoc) sentenceUnits(i int, aliases *align.Aliases) []align.Unit {
@@ -133,6 +143,7 @@ type verified struct {
 // Trace returns the provenance of article a. An article never counts as its
 // own source: stored articles with the same ID or URL are passed over.
 func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, error) {
+	t.linked = map[string]*sourceDoc{}
 	page := PageKey(a)
 	own, _, err := t.store.Lesson(ctx, page)
 	if err != nil {
@@ -188,7 +199,7 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		}
 		tr.Sentences[i] = st
 	}
-	quoteDocs, err := t.traceQuotes(ctx, a, qs)
+	quoteDocs, err := t.traceQuotes(ctx, a, qs, tr.Sentences)
 	if err != nil {
 		return unspun.Trace{}, err
 	}
@@ -293,9 +304,17 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 	at := map[part]int{}
 	perDoc := map[uint32]int{}
 	var found []verified
-	for _, c := range cands {
+	// Candidates past the first Candidates tie with the best (see
+	// index.Lookup.MaxTies). They are worth verifying only while they are
+	// copies: when all of the first were accepted, and until two in a row
+	// are not.
+	accepted, misses := 0, 0
+	for n, c := range cands {
 		if c.Score < t.opts.MinVoteShare*cands[0].Score {
 			break // far weaker than the best candidate: not worth verifying
+		}
+		if n >= t.opts.Candidates && (accepted < t.opts.Candidates || misses >= 2) {
+			break
 		}
 		if perDoc[c.Doc] >= maxPerDoc {
 			continue // an article that repeats the sentence: its first places tell all
@@ -317,8 +336,10 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 		t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence))
 		r := t.aligner.Align(units, a.Body, t.window, src.article.Body, t.bounds)
 		if !r.Accepted || r.Coverage < t.opts.MinPartCoverage || r.Evidence < t.opts.MinEvidence {
+			misses++
 			continue
 		}
+		accepted, misses = accepted+1, 0
 		key := part{c.Doc, r.Source.Start}
 		if k, ok := at[key]; ok {
 			if found[k].r.Similarity < r.Similarity {
@@ -404,6 +425,7 @@ func (t *Tracer) rank(a unspun.Article, units []align.Unit, vs []verified) (out 
 		kept = kept[:t.opts.MaxSources]
 	}
 	for k, v := range kept {
+		t.linked[v.doc.article.ID] = v.doc
 		meta := v.doc.article
 		meta.Body = ""
 		out = append(out, unspun.Source{Article: meta, Span: v.r.Source,
@@ -453,7 +475,7 @@ func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
 		clear(t.docs) // simple and bounded; sources of one farm cluster together in time
 	}
 	spans := text.Sentences(a.Body)
-	d := &sourceDoc{article: a, sentences: spans, units: make([][]align.Unit, len(spans))}
+	d := &sourceDoc{num: num, article: a, sentences: spans, units: make([][]align.Unit, len(spans))}
 	t.docs[num] = d
 	return d, nil
 }
