@@ -31,7 +31,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	if !a.needInput("add", paths) {
 		return exitUsage
 	}
-	s, err := a.openDB(*db)
+	s, err := a.openDB(*db, true)
 	if err != nil {
 		return a.fail("add", err)
 	}

@@ -139,11 +139,22 @@ func (a *app) defaultDB() string {
 	return "unspun-index"
 }
 
-func (a *app) openDB(dir string) (*pebble.DB, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+// openDB opens the index at dir. Only commands that add to an index create
+// one (create); the others fail on a missing index, so that a mistyped
+// --db is an error, not an empty index that finds no source. Errors say
+// what to do.
+func (a *app) openDB(dir string, create bool) (*pebble.DB, error) {
+	db, err := pebble.Open(dir, pebble.Options{Create: create,
+		Logger: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	switch {
+	case errors.Is(err, pebble.ErrNoIndex):
+		return nil, fmt.Errorf("no index at %s (unspun add --db %s FILES creates one)", dir, dir)
+	case errors.Is(err, pebble.ErrNotIndex):
+		return nil, fmt.Errorf("%s is not an unspun index: it holds other files (choose an empty or new directory)", dir)
+	case errors.Is(err, pebble.ErrInUse):
+		return nil, fmt.Errorf("index %s is in use by another unspun process: wait until it finishes, or work on a copy of the directory", dir)
 	}
-	return pebble.Open(dir, pebble.Options{Logger: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	return db, err
 }
 
 func (a *app) fail(cmd string, err error) int {

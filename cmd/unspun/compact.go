@@ -21,7 +21,7 @@ func runCompact(ctx context.Context, a *app, args []string) int {
 	if _, code := a.parse(fs, args); code >= 0 {
 		return code
 	}
-	s, err := a.openDB(*db)
+	s, err := a.openDB(*db, false)
 	if err != nil {
 		return a.fail("compact", err)
 	}

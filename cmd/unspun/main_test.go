@@ -354,6 +354,42 @@ func TestQuotesCommand(t *testing.T) {
 	}
 }
 
+// TestOnlyAddCreatesAnIndex: a mistyped --db is an error for every command
+// that reads an index, not a new empty index; a folder of other files is
+// never taken for one.
+func TestOnlyAddCreatesAnIndex(t *testing.T) {
+	f := demoFiles(t)
+	missing := filepath.Join(t.TempDir(), "idx-typo")
+	for _, args := range [][]string{
+		{"trace", "--db", missing, f.Farm},
+		{"lexicon", "--db", missing},
+		{"quotes", "--db", missing, "--speaker", "Hale"},
+		{"compact", "--db", missing},
+	} {
+		r := runCLI(t, "", args...)
+		if r.code != exitFailed || !strings.Contains(r.stderr, "no index at "+missing) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and no index at …", args, r.code, r.stderr, exitFailed)
+		}
+		if _, err := os.Stat(missing); !os.IsNotExist(err) {
+			t.Fatalf("%v created the index directory", args)
+		}
+	}
+	photos := t.TempDir()
+	os.WriteFile(filepath.Join(photos, "beach.jpg"), []byte("\xff\xd8\xff"), 0o644)
+	for _, cmd := range []string{"add", "trace"} {
+		r := runCLI(t, "", cmd, "--db", photos, f.Farm)
+		if r.code != exitFailed || !strings.Contains(r.stderr, "is not an unspun index") {
+			t.Errorf("%s in a folder of photos: exit %d, stderr %q", cmd, r.code, r.stderr)
+		}
+	}
+	if r := runCLI(t, "", "add", "--db", missing, f.Corpus); r.code != exitOK {
+		t.Fatalf("add to a new directory: %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, "", "trace", "--db", missing, f.Farm); r.code != exitOK {
+		t.Errorf("trace after add: %d %s", r.code, r.stderr)
+	}
+}
+
 func TestTraceRecoversOrphanSpeakers(t *testing.T) {
 	f, db := demoIndex(t)
 	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Farm)

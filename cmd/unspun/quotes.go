@@ -130,7 +130,7 @@ type speakerLine struct {
 }
 
 func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int {
-	s, err := a.openDB(dir)
+	s, err := a.openDB(dir, false)
 	if err != nil {
 		return a.fail("quotes", err)
 	}

@@ -41,7 +41,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	if !a.needInput("trace", paths) {
 		return exitUsage
 	}
-	s, err := a.openDB(*db)
+	s, err := a.openDB(*db, false)
 	if err != nil {
 		return a.fail("trace", err)
 	}

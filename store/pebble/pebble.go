@@ -11,9 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	pebbledb "github.com/cockroachdb/pebble/v2"
@@ -43,10 +47,46 @@ const (
 	keyVersion    = "v" // → FormatVersion
 )
 
-// Options configure a DB. The zero value is usable.
+// Options configure a DB. The zero value opens an existing index.
 type Options struct {
 	Logger    *slog.Logger // Pebble's own messages; nil discards informational ones
 	CacheSize int64        // block cache bytes; 0 means 256 MiB
+	// Create makes a new index when dir does not exist or is empty. Without
+	// it, Open of a missing index fails with ErrNoIndex: a mistyped --db
+	// must not silently become an empty index that finds no source.
+	Create bool
+}
+
+// Errors of Open that a caller may want to tell apart.
+var (
+	// ErrNoIndex: there is no index at the directory (it does not exist, or is empty).
+	ErrNoIndex = errors.New("no index there")
+	// ErrNotIndex: the directory holds other files, not an index.
+	ErrNotIndex = errors.New("the directory holds files that are not an unspun index")
+	// ErrInUse: another process has the index open.
+	ErrInUse = errors.New("the index is in use by another unspun process")
+)
+
+// kind tells what a directory holds: nothing (missing or empty), an
+// index (Pebble's files), or other files.
+func kind(dir string) (exists, index bool, err error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	if len(entries) == 0 {
+		return false, false, nil
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if n == "CURRENT" || strings.HasPrefix(n, "MANIFEST-") || strings.HasPrefix(n, "marker.manifest") {
+			return true, true, nil
+		}
+	}
+	return true, false, nil
 }
 
 // DB is a store.Store in one directory.
@@ -70,6 +110,19 @@ func Open(dir string, opts Options) (*DB, error) {
 	if opts.CacheSize == 0 {
 		opts.CacheSize = 256 << 20
 	}
+	exists, index, err := kind(dir)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	case exists && !index:
+		return nil, fmt.Errorf("store: open %s: %w", dir, ErrNotIndex)
+	case !exists && !opts.Create:
+		return nil, fmt.Errorf("store: open %s: %w", dir, ErrNoIndex)
+	case !exists:
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", dir, err)
+		}
+	}
 	cache := pebbledb.NewCache(opts.CacheSize)
 	po := &pebbledb.Options{
 		Cache:        cache,
@@ -79,6 +132,9 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 	db, err := pebbledb.Open(dir, po)
 	cache.Unref() // the DB holds its own reference
+	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
+		return nil, fmt.Errorf("store: open %s: %w", dir, ErrInUse)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
