@@ -26,10 +26,25 @@ func readFeed(ctx context.Context, path string, br *bufio.Reader, opts Options, 
 		return nil
 	}
 	feed, err := parseFeed(data)
+	cut, cutErr := 0, err // the item a cut-off feed ends in (else 0), and why
+	if err != nil {
+		// A feed cut off in the middle (a crawl that stopped, a full disk)
+		// still holds whole items: read those, report the cut one.
+		if head, n := completeItems(data); head != nil {
+			if f, err2 := parseFeed(head); err2 == nil {
+				feed, err, cut = f, nil, n+1
+			}
+		}
+	}
 	if err != nil {
 		bad(&Error{Path: path, Err: fmt.Errorf("not a readable RSS, Atom or JSON feed: %v: %w", clip(err.Error(), 200), unspun.ErrInvalid)})
 		return nil
 	}
+	defer func() {
+		if cut > 0 {
+			bad(&Error{Path: path, Record: cut, Err: fmt.Errorf("the feed is cut off in this item (%v): %w", clip(cutErr.Error(), 200), unspun.ErrInvalid)})
+		}
+	}()
 	fails := 0
 	for i, item := range feed.Items {
 		if err := ctx.Err(); err != nil {
@@ -52,6 +67,22 @@ func readFeed(ctx context.Context, path string, br *bufio.Reader, opts Options, 
 		}
 	}
 	return nil
+}
+
+// completeItems returns the part of a cut-off RSS or Atom document up to
+// the end of its last complete item, closed so that it parses, and the
+// number of items in it; nil when it has no complete item.
+func completeItems(data []byte) ([]byte, int) {
+	for _, tags := range [][3]string{{"</item>", "</channel></rss>", "<item"}, {"</entry>", "</feed>", "<entry"}} {
+		end := bytes.LastIndex(data, []byte(tags[0]))
+		if end < 0 {
+			continue
+		}
+		end += len(tags[0])
+		head := append(append([]byte{}, data[:end]...), tags[1]...)
+		return head, bytes.Count(data[:end], []byte(tags[2]))
+	}
+	return nil, 0
 }
 
 // parseFeed runs gofeed, turning a panic in it into an error: feeds are

@@ -32,6 +32,8 @@ type recordCap struct {
 	left    int64
 	max     int64
 	tripped bool
+	total   int64 // bytes read through the cap, for the record frame check
+	eof     bool  // the stream under it ended
 }
 
 func (c *recordCap) reset() { c.left, c.tripped = c.max, false }
@@ -46,6 +48,10 @@ func (c *recordCap) Read(p []byte) (int, error) {
 	}
 	n, err := c.r.Read(p)
 	c.left -= int64(n)
+	c.total += int64(n)
+	if err == io.EOF {
+		c.eof = true
+	}
 	return n, err
 }
 
@@ -65,7 +71,49 @@ type warcReader struct {
 	// its gzip member is not reported a second time.
 	truncated bool
 	out       *ordered
+	// The frame of the record being read: where its block ends in the
+	// stream (bytes consumed from in), from its own Content-Length.
+	capped *recordCap
+	in     *bufio.Reader
+	end    int64
+	failed int // the last record reported bad
 }
+
+// consumed is how many bytes of the record stream were taken from in.
+func (w *warcReader) consumed() int64 { return w.capped.total - int64(w.in.Buffered()) }
+
+// frame reads the header of the record starting at in's position without
+// consuming it and returns its length up to the blank line and the value
+// of its Content-Length field. A header without a valid Content-Length is
+// an error: the record's end cannot be known, and trusting anything else
+// would swallow the records after it.
+func frame(in *bufio.Reader) (headerLen, contentLength int64, err error) {
+	buf, _ := in.Peek(min(in.Size(), 64<<10))
+	end := bytes.Index(buf, []byte("\r\n\r\n"))
+	sep := 4
+	if end < 0 {
+		if end = bytes.Index(buf, []byte("\n\n")); end < 0 {
+			return 0, 0, errors.New("no end of the WARC header")
+		}
+		sep = 2
+	}
+	v := rawField(buf[:end], "content-length")
+	if v == "" {
+		return 0, 0, errors.New("no Content-Length field")
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' || n > 1<<40 {
+			return 0, 0, fmt.Errorf("bad Content-Length %q", clip(v, 20))
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return int64(end + sep), n, nil
+}
+
+// blockShort reports whether the stream ended before the current record's
+// block: a record cut off, whose Content-Length promised more.
+func (w *warcReader) blockShort() bool { return w.capped.eof && w.consumed() < w.end }
 
 // deliver reports one record's outcome: the article, or the bad record
 // (ending the file after Options.MaxErrors of them).
@@ -86,6 +134,7 @@ func (w *warcReader) deliver(o *outcome) error {
 
 // fail queues the current record as bad.
 func (w *warcReader) fail(err error) error {
+	w.failed = w.n
 	return w.out.push(settled(w.path, w.n, err))
 }
 
@@ -151,16 +200,34 @@ func (w *warcReader) members(br *bufio.Reader) error {
 func (w *warcReader) records(src *bufio.Reader) error {
 	capped := &recordCap{r: src, max: int64(w.opts.MaxRecordBytes)}
 	in := bufio.NewReaderSize(capped, 64<<10)
+	w.capped, w.in = capped, in
 	for {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
 		capped.reset()
-		rec, _, validation, err := w.un.Unmarshal(in)
-		if errors.Is(err, io.EOF) && rec == nil {
-			return nil
+		start := w.consumed()
+		headerLen, length, frameErr := frame(in)
+		if frameErr != nil {
+			if head, _ := in.Peek(1); len(head) == 0 {
+				return nil // the end of the stream
+			}
+			w.n++
+			if err := w.fail(fmt.Errorf("malformed record: %v: %w", frameErr, unspun.ErrInvalid)); err != nil {
+				return err
+			}
+			in.Discard(1) // past this record's start, to the next one
+			if !w.resync(in) {
+				return nil
+			}
+			continue
 		}
+		w.end = start + headerLen + length
+		rec, _, validation, err := w.un.Unmarshal(in)
 		w.n++
+		if errors.Is(err, io.EOF) && rec == nil {
+			err = io.ErrUnexpectedEOF // a whole header was there: the record was cut off
+		}
 		if err == nil && rec.WarcHeader().Get(gowarc.WarcType) == "" {
 			// gowarc tolerates broken header lines as warnings; a record
 			// whose type is lost with them is not one we can read.
@@ -185,13 +252,7 @@ func (w *warcReader) records(src *bufio.Reader) error {
 			if err := w.fail(reason); err != nil {
 				return err
 			}
-			// Resynchronise at the next record header, without the cap:
-			// the bytes passed over are not kept.
-			capped.max = 1 << 62
-			capped.reset()
-			more := skipToRecord(in)
-			capped.max = int64(w.opts.MaxRecordBytes)
-			if !more {
+			if !w.resync(in) {
 				return nil
 			}
 			continue
@@ -201,7 +262,68 @@ func (w *warcReader) records(src *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
+		if err := w.finishFrame(in); err != nil {
+			if errors.Is(err, errResync) {
+				if !w.resync(in) {
+					return nil
+				}
+				continue
+			}
+			return err
+		}
 	}
+}
+
+// errResync asks records to look for the next record header.
+var errResync = errors.New("resync")
+
+// finishFrame checks that the record just read ended where its
+// Content-Length said, followed by the blank line that closes a record. A
+// record cut off was reported by record (its article is not kept) or is
+// reported here; a length that does not fit the record is a bad record,
+// and reading goes on at the next record header.
+func (w *warcReader) finishFrame(in *bufio.Reader) error {
+	if left := w.end - w.consumed(); left > 0 {
+		w.capped.max = 1 << 62 // the rest of the block is thrown away, not kept
+		w.capped.reset()
+		_, err := in.Discard(int(min(left, 1<<40)))
+		w.capped.max = int64(w.opts.MaxRecordBytes)
+		if err != nil {
+			if w.failed != w.n {
+				w.truncated = true
+				return w.fail(fmt.Errorf("truncated record: the file ends before its Content-Length: %w", unspun.ErrInvalid))
+			}
+			return nil
+		}
+	}
+	if w.consumed() > w.end {
+		return nil // gowarc read the closing blank line already
+	}
+	tail, _ := in.Peek(4)
+	switch {
+	case len(tail) == 0:
+		return nil
+	case bytes.HasPrefix(tail, []byte("\r\n\r\n")):
+		in.Discard(4)
+	case bytes.HasPrefix(tail, []byte("\n\n")):
+		in.Discard(2)
+	default:
+		if err := w.fail(fmt.Errorf("malformed record: its Content-Length does not end the record: %w", unspun.ErrInvalid)); err != nil {
+			return err
+		}
+		return errResync
+	}
+	return nil
+}
+
+// resync discards input up to the next record header, without the cap (the
+// bytes passed over are not kept), and reports whether there is one.
+func (w *warcReader) resync(in *bufio.Reader) bool {
+	w.capped.max = 1 << 62
+	w.capped.reset()
+	more := skipToRecord(in)
+	w.capped.max = int64(w.opts.MaxRecordBytes)
+	return more
 }
 
 // skipToRecord discards input up to the next line that starts a WARC
@@ -257,6 +379,10 @@ func (w *warcReader) record(rec gowarc.WarcRecord) error {
 	}
 	if len(body) > w.opts.MaxRecordBytes {
 		return w.fail(fmt.Errorf("payload longer than %d bytes: %w", w.opts.MaxRecordBytes, unspun.ErrInvalid))
+	}
+	if w.blockShort() {
+		w.truncated = true
+		return w.fail(fmt.Errorf("truncated record: the file ends before its Content-Length: %w", unspun.ErrInvalid))
 	}
 	if !isHTML(contentType, body) {
 		media, _, _ := mime.ParseMediaType(contentType)

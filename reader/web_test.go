@@ -67,7 +67,7 @@ func TestWARCBadRecords(t *testing.T) {
 		ids   int
 		error string
 	}{
-		{"testdata/malformed.warc", 2, "testdata/malformed.warc: record 2: malformed record: no WARC-Type field"},
+		{"testdata/malformed.warc", 2, "testdata/malformed.warc: record 2: malformed record: bad Content-Length"},
 		{"testdata/truncated.warc.gz", 1, "testdata/truncated.warc.gz: record 2: truncated record"},
 	}
 	for _, c := range cases {
@@ -284,5 +284,94 @@ func TestDirectoryOrderKept(t *testing.T) {
 	want := "article a.html|error b.html|article k1|article d1.html|article d2.html|article d3.html|article d4.html|article d5.html|article e.txt"
 	if got := strings.Join(events, "|"); got != want {
 		t.Errorf("events\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestWARCCutAnywhere cuts the plain WARC at every byte: whatever is
+// emitted must be a whole article of the full file, and a cut inside a
+// record must be reported, never read as half an article.
+func TestWARCCutAnywhere(t *testing.T) {
+	full, err := os.ReadFile("testdata/crawl.warc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _, _ := readWith(t, Options{}, nil, "testdata/crawl.warc")
+	bodies := map[string]string{}
+	for _, a := range whole {
+		bodies[a.ID] = a.Body
+	}
+	starts := []int{}
+	for i := 0; i < len(full); i++ {
+		if bytes.HasPrefix(full[i:], []byte("WARC/1.")) && (i == 0 || full[i-1] == '\n') {
+			starts = append(starts, i)
+		}
+	}
+	starts = append(starts, len(full)) // the closing blank line of the last record
+	dir := t.TempDir()
+	for cut := 1; cut < len(full); cut++ {
+		path := dir + "/cut.warc"
+		os.WriteFile(path, full[:cut], 0o644)
+		arts, errs, _ := readWith(t, Options{}, nil, path)
+		for _, a := range arts {
+			if bodies[a.ID] != a.Body {
+				t.Fatalf("cut at %d: %s read as a different article (%d bytes, want %d)", cut, a.ID, len(a.Body), len(bodies[a.ID]))
+			}
+		}
+		atBoundary := false
+		for _, s := range starts {
+			// A cut at a record's start, or within the blank line that closes the one before, loses nothing.
+			atBoundary = atBoundary || cut >= s-4 && cut <= s
+		}
+		if !atBoundary && len(errs) == 0 {
+			t.Fatalf("cut at %d (inside a record): no error reported", cut)
+		}
+	}
+}
+
+// TestWARCLyingOrMissingLength: a record whose Content-Length is misspelt,
+// or too short for its block, is one bad record; the records after it are
+// read.
+func TestWARCLyingOrMissingLength(t *testing.T) {
+	full, err := os.ReadFile("testdata/crawl.warc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	misspelt := bytes.Replace(full, []byte("Content-Length"), []byte("Content-Lnegth"), 1)
+	i := bytes.Index(full, []byte("Content-Length: "))
+	j := i + len("Content-Length: ")
+	k := j + bytes.IndexByte(full[j:], '\r')
+	short := append(append(append([]byte{}, full[:j]...), []byte("10")...), full[k:]...)
+	for name, data := range map[string][]byte{"misspelt": misspelt, "short": short} {
+		path := dir + "/" + name + ".warc"
+		os.WriteFile(path, data, 0o644)
+		arts, errs, _ := readWith(t, Options{}, nil, path)
+		if len(arts) != 2 || len(errs) != 1 {
+			t.Errorf("%s length: %d articles, errors %q; want both articles and one error", name, len(arts), errs)
+		}
+	}
+}
+
+// TestFeedCutOff: a feed cut off in an item keeps every complete item and
+// reports the cut one, at every cut point inside the last items.
+func TestFeedCutOff(t *testing.T) {
+	full, err := os.ReadFile("testdata/news.rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _, _ := readWith(t, Options{}, nil, "testdata/news.rss")
+	second := bytes.Index(full, []byte("<item"))
+	second += bytes.Index(full[second+1:], []byte("<item")) + 1
+	dir := t.TempDir()
+	for cut := second + 1; cut < bytes.LastIndex(full, []byte("</channel>")); cut += 7 {
+		path := dir + "/cut.rss"
+		os.WriteFile(path, full[:cut], 0o644)
+		arts, errs, _ := readWith(t, Options{}, nil, path)
+		if len(arts) == 0 || arts[0].ID != whole[0].ID || arts[0].Body != whole[0].Body {
+			t.Fatalf("cut at %d: the complete first item was lost (%d articles, errors %q)", cut, len(arts), errs)
+		}
+		if len(errs) == 0 {
+			t.Fatalf("cut at %d: nothing reported", cut)
+		}
 	}
 }
