@@ -53,6 +53,12 @@ func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 9, 0, 0,
 // memoryStore indexes articles in memory.
 func memoryStore(t *testing.T, arts ...unspun.Article) store.Store {
 	t.Helper()
+	return memoryStoreF(t, arts...)
+}
+
+// memoryStoreF is memoryStore for fuzz targets and benchmarks.
+func memoryStoreF(t testing.TB, arts ...unspun.Article) store.Store {
+	t.Helper()
 	s := storetest.NewMemory()
 	var docs []store.Doc
 	for _, a := range arts {
