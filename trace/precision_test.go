@@ -38,7 +38,9 @@ The new duty takes effect on the first of June and will be reviewed after two ye
 var tariffHarbour = unspun.Article{ID: "coastal-post/lisk-harbour", Site: "coastalpost.test", Title: "Lisk harbour braces for new rules",
 	Published: day(2031, 4, 1), Body: `Shipping firms in Lisk harbour expect the first cargoes under the new rules within a week.
 
-Dock managers said the customs office had hired forty extra inspectors for the summer.`}
+Dock managers said the customs office had hired forty extra inspectors for the summer.
+
+Lisk runs the only tram network in the region, and its drivers stopped work for an hour to watch the vote.`}
 
 // tariffCoverage is the same story told by other outlets: the names and
 // figures recur, the sentences do not.
@@ -132,7 +134,9 @@ The Velmora senate voted 41 to 29 on Tuesday to impose a 12 percent tariff on im
 
 Steelworkers at the Lisk foundry cheered outside the parliament building as the result was announced, while shipping firms in Lisk harbour expect the first cargoes under the new rules within a week.
 
-Critics laughed when the senator repeated that “cheap foreign steel has closed three mills in this valley” during a televised debate with rival candidates on Sunday evening.`}
+Critics laughed when the senator repeated that “cheap foreign steel has closed three mills in this valley” during a televised debate with rival candidates on Sunday evening.
+
+Engineers inspected the only tram network in the region after a power cable snapped near the old port on Monday.`}
 	tr := traceOne(t, s, page)
 
 	tests := []struct {
@@ -147,6 +151,7 @@ Critics laughed when the senator repeated that “cheap foreign steel has closed
 		{"a trimmed clause with a changed number stays linked", "41 to 29", []string{tariffSource.ID}, 1},
 		{"a merged sentence links to both sources", "Steelworkers", []string{tariffHarbour.ID, tariffSource.ID}, 0},
 		{"a sentence that only quotes a source is not its copy", "Critics laughed", nil, 0},
+		{"a stock phrase of the story is not a copy", "Engineers inspected", nil, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
