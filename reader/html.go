@@ -20,6 +20,12 @@ func (s *session) readPage(path string, br *bufio.Reader) error {
 			return a, err
 		}
 		a.ID = path
+		if path == "-" {
+			a.ID = a.URL // a page read from stdin is named by its canonical URL, else by its text
+			if a.ID == "" {
+				a.ID = StdinID(a.Body)
+			}
+		}
 		a.Site = SiteOf(a.URL)
 		return a, nil
 	}))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -116,6 +117,9 @@ func ParseJSON(raw []byte) (unspun.Article, error) {
 	if r.Text == nil {
 		return unspun.Article{}, fmt.Errorf(`no "text" field: %w`, unspun.ErrInvalid)
 	}
+	if strings.TrimSpace(*r.Text) == "" {
+		return unspun.Article{}, fmt.Errorf(`"text" is empty: %w`, unspun.ErrInvalid)
+	}
 	a := unspun.Article{Body: *r.Text, ID: deref(r.ID), URL: deref(r.URL), Site: deref(r.Site), Title: deref(r.Title), Lang: deref(r.Lang)}
 	if a.ID == "" {
 		a.ID = a.URL
@@ -150,7 +154,14 @@ func shortJSONError(err error) string {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q must be a %v, not %s", te.Field, te.Type, te.Value)
+		if te.Field == "" {
+			return fmt.Sprintf("a line must be a JSON object, not %s", te.Value)
+		}
+		want := te.Type
+		for want.Kind() == reflect.Pointer {
+			want = want.Elem()
+		}
+		return fmt.Sprintf("field %q must be a %v, not %s", te.Field, want.Kind(), te.Value)
 	}
 	return err.Error()
 }
@@ -178,11 +189,12 @@ func SiteOf(rawURL string) string {
 var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02", time.RFC1123Z, time.RFC1123}
 
 // ParseDate parses a publication date: RFC 3339, YYYY-MM-DD, or the RFC 1123
-// form feeds use. A date without a zone is UTC.
+// form feeds use. A date without a zone is UTC; a date with an offset keeps
+// it, so that a report shows the article's own day.
 func ParseDate(s string) (time.Time, error) {
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
+			return t, nil
 		}
 	}
 	return time.Time{}, errors.New("not RFC 3339 or YYYY-MM-DD")

@@ -32,13 +32,16 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	// The reason, without the ": invalid" that wrapping unspun.ErrInvalid
+	// appends: the sentinel is for errors.Is, not for the reader.
+	reason := strings.TrimSuffix(e.Err.Error(), ": "+unspun.ErrInvalid.Error())
 	switch {
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, reason)
 	case e.Record > 0:
-		return fmt.Sprintf("%s: record %d: %v", e.Path, e.Record, e.Err)
+		return fmt.Sprintf("%s: record %d: %s", e.Path, e.Record, reason)
 	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+	return fmt.Sprintf("%s: %s", e.Path, reason)
 }
 
 func (e *Error) Unwrap() error { return e.Err }

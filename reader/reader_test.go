@@ -65,8 +65,8 @@ func TestJSONLines(t *testing.T) {
 	if a.ID != "k1" || a.Site != "velmora-post.test" || a.Body != "The dam held." || !a.Published.Equal(time.Date(2031, 4, 2, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("first article = %+v", a)
 	}
-	if b := arts[1]; b.ID != "https://port.test/x" || b.Site != "port.test" || b.Published.Hour() != 8 {
-		t.Errorf("second article = %+v (id from url, site from host, date in UTC)", b)
+	if b := arts[1]; b.ID != "https://port.test/x" || b.Site != "port.test" || b.Published.UTC().Hour() != 8 || b.Published.Hour() != 10 {
+		t.Errorf("second article = %+v (id from url, site from host, the instant right and the article's own offset kept)", b)
 	}
 	want := []string{p + ":3: bad JSON", p + `:5: no "text" field`, p + `:6: published "yesterday"`, p + ":7: invalid UTF-8", p + `:8: bad JSON: field "id" must be a string`}
 	if len(errs) != len(want) {
@@ -143,8 +143,16 @@ func TestStdinSniffing(t *testing.T) {
 		t.Errorf("JSON on stdin: %+v %q", arts, errs)
 	}
 	arts, _ = readAll(t, Options{}, "A headline\n\nA body.", "-")
-	if len(arts) != 1 || arts[0].ID != "-" || arts[0].Title != "A headline" {
+	if len(arts) != 1 || !strings.HasPrefix(arts[0].ID, "stdin:") || arts[0].Title != "A headline" {
 		t.Errorf("text on stdin: %+v", arts)
+	}
+	other, _ := readAll(t, Options{}, "A headline\n\nAnother body.", "-")
+	if len(other) != 1 || other[0].ID == arts[0].ID {
+		t.Errorf("two different texts on stdin share the id %q: each add - would replace the last", arts[0].ID)
+	}
+	_, errs = readAll(t, Options{}, "Only a title line", "-")
+	if len(errs) != 1 || !strings.Contains(errs[0], "no body") {
+		t.Errorf("a text without a body: errors %q, want one bad record", errs)
 	}
 }
 

@@ -2,6 +2,8 @@ package reader
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -23,12 +25,28 @@ func readText(path string, br *bufio.Reader, opts Options, emit func(unspun.Arti
 		return nil
 	}
 	a := ParseText(string(data))
-	if strings.TrimSpace(a.Body) == "" && a.Title == "" {
+	switch {
+	case strings.TrimSpace(a.Body) == "" && a.Title == "":
 		bad(&Error{Path: path, Err: fmt.Errorf("empty file: %w", unspun.ErrInvalid)})
+		return nil
+	case strings.TrimSpace(a.Body) == "":
+		bad(&Error{Path: path, Err: fmt.Errorf("no body: a text article is a title line, a blank line, then the body: %w", unspun.ErrInvalid)})
 		return nil
 	}
 	a.ID = path
+	if path == "-" {
+		a.ID = StdinID(a.Body)
+	}
 	return emit(a)
+}
+
+// StdinID is the id of an article read from standard input as text or HTML,
+// which has no path to name it: "stdin:" and a hash of its text, so that
+// two different articles added from stdin do not replace each other, and
+// the same one added twice does.
+func StdinID(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return "stdin:" + hex.EncodeToString(sum[:8])
 }
 
 func firstInvalid(b []byte) int {
