@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/ingest"
+	"github.com/unspun/unspun/report"
 )
 
 const addHelp = `
@@ -38,7 +40,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	defer s.Close()
 
 	start := time.Now()
-	in := &inputs{a: a}
+	in := &inputs{a: a, ownProgress: true} // add shows stored batches, not articles read
 	progress := isTerminal(a.stderr)
 	p := &ingest.Pipeline{Store: s, Stored: func(total int, batch []unspun.Article) {
 		switch {
@@ -48,14 +50,28 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "\radded %d articles", total)
 		}
 	}}
+	seen := map[string]bool{}
+	again := 0 // articles whose id came earlier in this run: the later replaces the earlier
 	stored, err := p.Run(ctx, func(emit func(unspun.Article) error) error {
-		return in.each(ctx, paths, emit)
+		return in.each(ctx, paths, func(art unspun.Article) error {
+			if seen[art.ID] {
+				if again++; again <= 10 {
+					fmt.Fprintf(a.stderr, "unspun add: id %q comes again in this input: the later article replaces the earlier\n", art.ID)
+				}
+			}
+			seen[art.ID] = true
+			return emit(art)
+		})
 	})
 	if progress && !*verbose {
 		fmt.Fprint(a.stderr, "\r\x1b[K")
 	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(a.stderr, "unspun add: interrupted: %s stored\n", report.Plural(stored, "article"))
+		return exitInterrupted
+	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, "unspun add: %v (%d articles stored before the failure)\n", err, stored)
+		fmt.Fprintf(a.stderr, "unspun add: %v (%s stored before the failure)\n", err, report.Plural(stored, "article"))
 		return exitFailed
 	}
 	if *compact && stored > 0 {
@@ -64,7 +80,11 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(a.stderr, "added %d articles, skipped %d bad records%s, in %.2fs (%.0f articles/s)\n",
-		stored, in.skipped, in.passedOver(), elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
+	replaced := ""
+	if again > 0 {
+		replaced = fmt.Sprintf(" (%d of them replaced an article with the same id given earlier in this run)", again)
+	}
+	fmt.Fprintf(a.stderr, "%s%s, in %.2fs (%.0f articles/s)\n",
+		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
 	return in.status()
 }

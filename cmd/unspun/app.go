@@ -6,15 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/reader"
+	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store/pebble"
 )
 
@@ -24,6 +29,9 @@ const (
 	exitSkipped = 1 // some input records were bad and skipped
 	exitUsage   = 2
 	exitFailed  = 3 // the command could not do its work (index, I/O)
+	// exitInterrupted is the shell's status for a process ended by SIGINT
+	// (128 + 2): the command stopped early, on the user's word.
+	exitInterrupted = 130
 )
 
 // app is one invocation: its streams and environment.
@@ -31,6 +39,7 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	helps          map[*flag.FlagSet]string // each command's help text
 }
 
 type command struct {
@@ -90,16 +99,16 @@ func (a *app) main(ctx context.Context, args []string) int {
 	return exitUsage
 }
 
-// flagSet returns a FlagSet for a command that prints help to stdout on
-// --help and usage errors to stderr.
+// flagSet returns a FlagSet for a command that prints its help once, to
+// stdout, on --help, and a usage error with a pointer to --help to stderr.
 func (a *app) flagSet(name, help string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), strings.TrimLeft(help, "\n"))
-		fmt.Fprintln(fs.Output(), "\nFlags:")
-		fs.PrintDefaults()
+	fs.Usage = func() {} // the flag package calls it on every error: parse prints instead
+	if a.helps == nil {
+		a.helps = map[*flag.FlagSet]string{}
 	}
+	a.helps[fs] = help
 	return fs
 }
 
@@ -110,10 +119,13 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, int) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(a.stdout, strings.TrimLeft(a.helps[fs], "\n"))
+				fmt.Fprintln(a.stdout, "\nFlags:")
 				fs.SetOutput(a.stdout)
-				fs.Usage()
+				fs.PrintDefaults()
 				return nil, exitOK
 			}
+			fmt.Fprintf(a.stderr, "Run 'unspun %s --help' for its usage.\n", fs.Name())
 			return nil, exitUsage
 		}
 		args = fs.Args()
@@ -158,8 +170,18 @@ func (a *app) openDB(dir string, create bool) (*pebble.DB, error) {
 }
 
 func (a *app) fail(cmd string, err error) int {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(a.stderr, "unspun %s: interrupted\n", cmd)
+		return exitInterrupted
+	}
 	fmt.Fprintf(a.stderr, "unspun %s: %v\n", cmd, err)
 	return exitFailed
+}
+
+// color reports whether output to w may use terminal colours: only on a
+// terminal, and not when NO_COLOR is set or TERM is "dumb".
+func (a *app) color(w io.Writer) bool {
+	return isTerminal(w) && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
 }
 
 // isTerminal reports whether w is a terminal, for progress and colour.
@@ -180,6 +202,8 @@ type inputs struct {
 	read    int
 	skipped int
 	passed  map[string]int // records that are not articles, by reason
+	// ownProgress: the command shows its own progress line.
+	ownProgress bool
 }
 
 func (in *inputs) each(ctx context.Context, paths []string, emit func(unspun.Article) error) error {
@@ -189,8 +213,32 @@ func (in *inputs) each(ctx context.Context, paths []string, emit func(unspun.Art
 		}
 		in.passed[reason]++
 	}
+	// Progress, on stderr and only on a terminal: a line redrawn twice a
+	// second with the articles read so far, cleared at the end.
+	var read atomic.Int64
+	if isTerminal(in.a.stderr) && !in.ownProgress {
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tick := time.NewTicker(500 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-done:
+					fmt.Fprint(in.a.stderr, "\r\x1b[K")
+					return
+				case <-tick.C:
+					fmt.Fprintf(in.a.stderr, "\r%s read…", report.Plural(int(read.Load()), "article"))
+				}
+			}
+		}()
+		defer func() { close(done); wg.Wait() }()
+	}
 	return reader.Read(ctx, paths, in.a.stdin, in.opts, func(art unspun.Article) error {
 		in.read++
+		read.Add(1)
 		return emit(art)
 	}, func(e *reader.Error) {
 		in.skipped++
@@ -211,7 +259,13 @@ func (in *inputs) passedOver() string {
 		total += n
 	}
 	sort.Strings(reasons)
-	return fmt.Sprintf(", passed over %d records that are not articles (%s)", total, strings.Join(reasons, ", "))
+	return fmt.Sprintf(", passed over %s that are not articles (%s)", report.Plural(total, "record"), strings.Join(reasons, ", "))
+}
+
+// summary is a command's closing line: what it did with how many
+// articles, the bad records skipped and the records passed over.
+func (in *inputs) summary(verb string, n int) string {
+	return fmt.Sprintf("%s %s, skipped %s%s", verb, report.Plural(n, "article"), report.Plural(in.skipped, "bad record"), in.passedOver())
 }
 
 // status is the exit status for a finished read.
@@ -222,12 +276,31 @@ func (in *inputs) status() int {
 	return exitOK
 }
 
-// needInput reports a usage error when a reading command got no paths.
+// needInput reports a usage error when a reading command got no paths, or
+// a path that does not exist (a typo is a usage error, not a bad record).
 func (a *app) needInput(cmd string, paths []string) bool {
-	if len(paths) > 0 {
+	if len(paths) == 0 {
+		fmt.Fprintf(a.stderr, "unspun %s: no input: give files, directories or - for stdin\n", cmd)
+		return false
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(a.stderr, "unspun %s: %s: no such file or directory\n", cmd, p)
+			return false
+		}
+	}
+	return true
+}
+
+// noArgs reports a usage error when a command that reads no paths got some.
+func (a *app) noArgs(cmd string, args []string) bool {
+	if len(args) == 0 {
 		return true
 	}
-	fmt.Fprintf(a.stderr, "unspun %s: no input: give files, directories or - for stdin\n", cmd)
+	fmt.Fprintf(a.stderr, "unspun %s: unexpected argument %q\nRun 'unspun %s --help' for its usage.\n", cmd, args[0], cmd)
 	return false
 }
 

@@ -18,8 +18,12 @@ all; after a large add, compacting makes trace several times faster.
 func runCompact(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("compact", compactHelp)
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
-	if _, code := a.parse(fs, args); code >= 0 {
+	rest, code := a.parse(fs, args)
+	if code >= 0 {
 		return code
+	}
+	if !a.noArgs("compact", rest) {
+		return exitUsage
 	}
 	s, err := a.openDB(*db, false)
 	if err != nil {

@@ -19,8 +19,12 @@ it. Nothing is written outside the temporary directory.
 func runDemo(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("demo", demoHelp)
 	format := formatFlag(fs, "output format: text or json", "text", "json")
-	if _, code := a.parse(fs, args); code >= 0 {
+	rest, code := a.parse(fs, args)
+	if code >= 0 {
 		return code
+	}
+	if !a.noArgs("demo", rest) {
+		return exitUsage
 	}
 	dir, err := os.MkdirTemp("", "unspun-demo-")
 	if err != nil {

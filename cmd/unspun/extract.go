@@ -46,7 +46,7 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail("extract", err)
 	}
-	fmt.Fprintf(a.stderr, "extracted %d articles, skipped %d bad records%s\n", in.read, in.skipped, in.passedOver())
+	fmt.Fprintln(a.stderr, in.summary("extracted", in.read))
 	return in.status()
 }
 

@@ -29,8 +29,12 @@ func runLexicon(ctx context.Context, a *app, args []string) int {
 	site := fs.String("site", "", "only this site's swaps")
 	minCount := fs.Int64("min", 1, "only swaps seen at least this often")
 	format := formatFlag(fs, "output format: text or json", "text", "json")
-	if _, code := a.parse(fs, args); code >= 0 {
+	rest, code := a.parse(fs, args)
+	if code >= 0 {
 		return code
+	}
+	if !a.noArgs("lexicon", rest) {
+		return exitUsage
 	}
 	s, err := a.openDB(*db, false)
 	if err != nil {
@@ -41,6 +45,7 @@ func runLexicon(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail("lexicon", err)
 	}
+	printed := 0
 	for _, sub := range subs {
 		if sub.Count < *minCount {
 			continue
@@ -49,9 +54,12 @@ func runLexicon(ctx context.Context, a *app, args []string) int {
 			if err := report.WriteJSON(a.stdout, substitutionRecord{sub.Site, sub.From, sub.To, sub.Count}); err != nil {
 				return a.fail("lexicon", err)
 			}
+			printed++
 			continue
 		}
 		fmt.Fprintf(a.stdout, "%6d  %s → %s\n", sub.Count, sub.From, sub.To)
+		printed++
 	}
+	fmt.Fprintf(a.stderr, "%s of %s learned\n", report.Plural(printed, "swap"), report.Plural(len(subs), "swap"))
 	return exitOK
 }

@@ -12,8 +12,14 @@ import (
 	"syscall"
 )
 
+// signalContext is cancelled by SIGINT or SIGTERM: commands stop early,
+// keep what they stored, say so, and exit 130.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	if path := os.Getenv("UNSPUN_CPUPROFILE"); path != "" { // for performance work: README, "Profiling"
 		if f, err := os.Create(path); err == nil {
 			pprof.StartCPUProfile(f)

@@ -25,7 +25,10 @@ import (
 // that the crash test can kill a real process mid-ingest.
 func TestMain(m *testing.M) {
 	if os.Getenv("UNSPUN_TEST_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		ctx, stop := signalContext()
+		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -49,13 +49,16 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 		return code
 	}
 	if *speaker != "" {
+		if !a.noArgs("quotes --speaker", paths) {
+			return exitUsage
+		}
 		return a.quotesBySpeaker(ctx, *db, *speaker, format.value)
 	}
 	if !a.needInput("quotes", paths) {
 		return exitUsage
 	}
 	in := &inputs{a: a}
-	style := report.Style{Color: isTerminal(a.stdout)}
+	style := report.Style{Color: a.color(a.stdout)}
 	err := in.each(ctx, paths, func(art unspun.Article) error {
 		qs := quote.Extract(art.Body)
 		if format.value == "json" {
@@ -69,7 +72,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail("quotes", err)
 	}
-	fmt.Fprintf(a.stderr, "read %d articles, skipped %d bad records%s\n", in.read, in.skipped, in.passedOver())
+	fmt.Fprintln(a.stderr, in.summary("read", in.read))
 	return in.status()
 }
 
@@ -224,7 +227,7 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 			}
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%s\n  — %s, in %d articles:\n", g.Quote, g.Speaker, len(g.Appearances))
+		fmt.Fprintf(a.stdout, "%s\n  — %s, in %s:\n", g.Quote, g.Speaker, report.Plural(len(g.Appearances), "article"))
 		for _, ap := range g.Appearances {
 			date := "date unknown"
 			if !ap.when.IsZero() {

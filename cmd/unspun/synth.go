@@ -33,8 +33,8 @@ func runSynth(ctx context.Context, a *app, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	if len(paths) != 1 || *articles < 6 || *pages < 0 {
-		fmt.Fprintln(a.stderr, "unspun synth: give one output directory, at least 6 articles and no negative page count")
+	if len(paths) != 1 || *articles < 6 || *pages < 0 || *spin < 0 || *spin > 1 {
+		fmt.Fprintln(a.stderr, "unspun synth: give one output directory, at least 6 articles, no negative page count and --spin from 0 to 1")
 		return exitUsage
 	}
 	dir := paths[0]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -50,7 +51,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	opts.Learn = *learn
 	opts.MaxDF = *maxDF
 	in := &inputs{a: a}
-	style := report.Style{Color: isTerminal(a.stdout)}
+	style := report.Style{Color: a.color(a.stdout)}
 	write := func(tr unspun.Trace) error {
 		if format.value == "json" {
 			return report.WriteJSON(a.stdout, report.Trace(tr))
@@ -61,10 +62,14 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	traced, err := traceAll(ctx, s, opts, *workers, &lat, func(emit func(unspun.Article) error) error {
 		return in.each(ctx, paths, emit)
 	}, write)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(a.stderr, "unspun trace: interrupted: %s traced\n", report.Plural(traced, "article"))
+		return exitInterrupted
+	}
 	if err != nil {
 		return a.fail("trace", err)
 	}
-	fmt.Fprintf(a.stderr, "traced %d articles, skipped %d bad records%s\n", traced, in.skipped, in.passedOver())
+	fmt.Fprintln(a.stderr, in.summary("traced", traced))
 	if *stats {
 		fmt.Fprintln(a.stderr, lat.summary())
 	}

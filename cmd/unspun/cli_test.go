@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/unspun/unspun/store/pebble"
+)
+
+// TestCommandLineMistakes runs the mistakes a new user makes and checks
+// that each is a clear usage error or a clear report, said once.
+func TestCommandLineMistakes(t *testing.T) {
+	f, db := demoIndex(t)
+	r := runCLI(t, "", "trace", "--help")
+	if r.code != exitOK || !strings.Contains(r.stdout, "Usage: unspun trace") || r.stderr != "" || strings.Count(r.stdout, "Usage:") != 1 {
+		t.Errorf("trace --help: exit %d, help printed %d times to stdout, stderr %q", r.code, strings.Count(r.stdout, "Usage:"), r.stderr)
+	}
+	r = runCLI(t, "", "trace", "--no-such-flag", f.Farm)
+	if r.code != exitUsage || strings.Contains(r.stderr, "Flags:") || !strings.Contains(r.stderr, "unspun trace --help") {
+		t.Errorf("an unknown flag: exit %d, stderr %q; want exit 2, a pointer to --help, not the whole help", r.code, r.stderr)
+	}
+	for _, args := range [][]string{
+		{"trace", "--db", db, filepath.Join(t.TempDir(), "no-such-file.jsonl")},
+		{"demo", "extra"},
+		{"quotes", "--db", db, "--speaker", "Hale", f.Farm},
+		{"lexicon", "--db", db, "stray"},
+		{"synth", "--spin", "5", t.TempDir()},
+	} {
+		if r := runCLI(t, "", args...); r.code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (usage)\n%s", args, r.code, exitUsage, r.stderr)
+		}
+	}
+	// The same id twice in one run: said, and counted.
+	dup := filepath.Join(t.TempDir(), "dup.jsonl")
+	os.WriteFile(dup, []byte(`{"id":"x","text":"The ferry left at noon."}`+"\n"+`{"id":"x","text":"The ferry left at one."}`+"\n"), 0o644)
+	r = runCLI(t, "", "add", "--db", db, dup)
+	if !strings.Contains(r.stderr, `id "x" comes again`) || !strings.Contains(r.stderr, "1 of them replaced an article with the same id") {
+		t.Errorf("a repeated id: %q", r.stderr)
+	}
+	// An empty text is a bad record, not an article that is 100 % original.
+	r = runCLI(t, `{"id":"e","text":"  "}`+"\n", "trace", "--db", db, "-")
+	if r.code != exitSkipped || !strings.Contains(r.stderr, `"text" is empty`) || strings.Contains(r.stderr, ": invalid") {
+		t.Errorf("an empty text: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// Two texts from stdin are two articles.
+	for _, body := range []string{"First\n\nThe ferry left at noon.", "Second\n\nThe ferry left at one."} {
+		if r := runCLI(t, body, "add", "--db", db, "-"); r.code != exitOK || !strings.Contains(r.stderr, "added 1 article,") {
+			t.Errorf("add - : %d %q", r.code, r.stderr)
+		}
+	}
+	r = runCLI(t, "", "lexicon", "--db", db)
+	if !strings.Contains(r.stderr, "learned") {
+		t.Errorf("lexicon prints no summary: %q", r.stderr)
+	}
+}
+
+// TestInterruptedAdd sends SIGINT to a real add: it stops with exit status
+// 130, says how many articles it stored, and they are there.
+func TestInterruptedAdd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	synthDir := filepath.Join(dir, "synth")
+	if r := runCLI(t, "", "synth", "--articles", "9000", "--pages", "0", synthDir); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	db := filepath.Join(dir, "idx")
+	cmd := exec.Command(os.Args[0], "add", "-v", "--db", db, filepath.Join(synthDir, "corpus.jsonl"))
+	cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var last string
+	sent := false
+	for sc.Scan() {
+		last = sc.Text()
+		if _, ok := storedCount(last); ok && !sent {
+			time.Sleep(20 * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGINT)
+			sent = true
+		}
+	}
+	err := cmd.Wait()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code == exitOK && strings.HasPrefix(last, "added 9000") {
+		t.Skip("add finished before the signal arrived")
+	}
+	if code != exitInterrupted || !strings.Contains(last, "interrupted:") || !strings.Contains(last, "stored") {
+		t.Fatalf("SIGINT during add: exit %d, last line %q; want %d and how many were stored", code, last, exitInterrupted)
+	}
+	var said int
+	fmt.Sscanf(last[strings.Index(last, "interrupted:"):], "interrupted: %d", &said)
+	s, err := pebble.Open(db, pebble.Options{})
+	if err != nil {
+		t.Fatalf("the index does not open after SIGINT: %v", err)
+	}
+	defer s.Close()
+	st, _ := s.Stats(context.Background())
+	if said == 0 || st.Articles != int64(said) {
+		t.Errorf("add said %d articles were stored, the index holds %d", said, st.Articles)
+	}
+}
