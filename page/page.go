@@ -72,13 +72,16 @@ func Parse(data []byte, hints Hints) (a unspun.Article, err error) {
 	if err != nil {
 		return a, err
 	}
-	a.Body = render(res.ContentNode)
 	a.Title = firstNonEmpty(collapse(res.Metadata.Title), meta.ogTitle, meta.title)
+	a.Body = dropGlued(render(res.ContentNode), a.Title)
+	if meta.textBytes <= smallPage {
+		a.Body = preferOwnRendering(a.Body, doc)
+	}
 	a.Body = dropHeadline(a.Body, a.Title, meta.title)
 	// On a page without a story the fallback extractors return the
-	// headline alone; a headline is not an article.
-	if !strings.ContainsFunc(a.Body, isWordRune) {
-		return a, fmt.Errorf("no article text found: %w", unspun.ErrInvalid)
+	// headline alone, or the navigation; neither is an article.
+	if !isArticle(a.Body) {
+		return a, fmt.Errorf("no article text found (%d words, and no sentence): %w", countWords(a.Body), unspun.ErrInvalid)
 	}
 	// A relative canonical link resolves against where the page came from,
 	// else against og:url, which is absolute by the Open Graph rules.

@@ -231,3 +231,39 @@ func TestFragmentText(t *testing.T) {
 		t.Errorf("deep fragment = %q", got)
 	}
 }
+
+// TestSmallPages: pages with little text come out as their paragraphs, once
+// each, with their line breaks; a page of navigation alone is no article.
+func TestSmallPages(t *testing.T) {
+	tests := []struct {
+		name, page, body string // body "" means: no article
+	}{
+		{"headline and two paragraphs",
+			`<html><body><article><h1>Ferry strike ends</h1><p>The strike is over.</p><p>"We are back at sea," she said.</p></article></body></html>`,
+			"The strike is over.\n\n\"We are back at sea,\" she said."},
+		{"one paragraph in a div",
+			`<html><body><div><p>The ferry to Keldholm left the harbour at noon on Tuesday with forty passengers.</p></div></body></html>`,
+			"The ferry to Keldholm left the harbour at noon on Tuesday with forty passengers."},
+		{"a line break in a div",
+			`<html><body><div>The ferry left at noon.<br>It carried forty passengers to the island.</div></body></html>`,
+			"The ferry left at noon.\nIt carried forty passengers to the island."},
+		{"navigation only",
+			`<html><body><nav><a href="/">Home</a> <a href="/a">Archive</a> <a href="/b">Contact</a></nav></body></html>`,
+			""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := Parse([]byte(tc.page), Hints{})
+			switch {
+			case tc.body == "" && err == nil:
+				t.Fatalf("got an article %q, want none", a.Body)
+			case tc.body == "":
+				return
+			case err != nil:
+				t.Fatal(err)
+			case a.Body != tc.body:
+				t.Errorf("body %q, want %q", a.Body, tc.body)
+			}
+		})
+	}
+}

@@ -36,6 +36,7 @@ type renderer struct {
 	// appreciate" comes out as "will" and "appreciate"), so element edges
 	// must separate words, but not push punctuation away from its word.
 	soft bool
+	skip map[string]bool // elements left out, with their content
 }
 
 func (r *renderer) owe(sep string) {
@@ -93,6 +94,9 @@ func (r *renderer) walk(n *html.Node) {
 			return
 		case "td", "th", "cell":
 			r.owe(" ")
+		}
+		if r.skip[n.Data] {
+			return
 		}
 	}
 	block := n.Type == html.ElementNode && blockTags[n.Data]
