@@ -166,4 +166,8 @@ type Trace struct {
 	Sentences []SentenceTrace
 	Quotes    []Quote
 	Summary   Summary
+	// Limits says where a bound on the work cut the trace short (bounds
+	// keep a hostile page from taking unbounded time and memory); empty
+	// when nothing was cut.
+	Limits []string
 }

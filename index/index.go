@@ -168,6 +168,10 @@ type Lookup struct {
 	// them is the origin).
 	PerSentence int
 	MaxTies     int
+	// Capped lists the sentences (indexes into the analysis) of the last
+	// Candidates call whose ties with the best went past MaxTies: they
+	// have more copies in the index than are verified.
+	Capped []int
 	// MinShare drops candidates whose vote is under this share of the
 	// sentence's total anchor weight, unless the near-verbatim channel
 	// found them too.
@@ -222,6 +226,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		l.cache = make(map[uint64]postingList)
 	}
 	clear(l.cache)
+	l.Capped = l.Capped[:0]
 	maxDF := l.MaxDF
 	if maxDF == 0 {
 		maxDF = 2000
@@ -330,6 +335,9 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			strong := cands[0].Score >= tieMinShare*total
 			for strong && keep < len(cands) && keep < l.PerSentence+l.MaxTies && cands[keep].Score >= cands[0].Score {
 				keep++
+			}
+			if strong && keep == l.PerSentence+l.MaxTies && keep < len(cands) && cands[keep].Score >= cands[0].Score {
+				l.Capped = append(l.Capped, i) // more copies than are verified
 			}
 			cands = cands[:keep]
 		}

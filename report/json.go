@@ -120,6 +120,8 @@ type TraceJSON struct {
 	Sentences []SentenceJSON `json:"sentences"`
 	Quotes    []QuoteJSON    `json:"quotes"`
 	Summary   SummaryJSON    `json:"summary"`
+	// Limits says where a bound on the work cut the trace short.
+	Limits []string `json:"limits,omitempty"`
 }
 
 func date(t time.Time) *string {
@@ -171,7 +173,7 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 
 // Trace converts a trace to its JSON shape.
 func Trace(tr unspun.Trace) TraceJSON {
-	out := TraceJSON{Article: Article(tr.Article), Sentences: make([]SentenceJSON, 0, len(tr.Sentences)), Quotes: Quotes(tr.Quotes)}
+	out := TraceJSON{Article: Article(tr.Article), Sentences: make([]SentenceJSON, 0, len(tr.Sentences)), Quotes: Quotes(tr.Quotes), Limits: tr.Limits}
 	for _, st := range tr.Sentences {
 		sj := SentenceJSON{Index: st.Index, Start: st.Span.Start, End: st.Span.End, Text: st.Text, Sources: make([]SourceJSON, 0, len(st.Sources)),
 			Carriers: st.Carriers, Furniture: st.Furniture}

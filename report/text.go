@@ -88,6 +88,9 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 		b.WriteString("\nquotes\n")
 		writeQuoteLines(&b, tr.Quotes, st)
 	}
+	for _, l := range tr.Limits {
+		fmt.Fprintf(&b, "\n%s %s\n", st.yellow("limit:"), oneLine(l))
+	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err

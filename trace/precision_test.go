@@ -377,3 +377,32 @@ func quoteOf(t *testing.T, qs []unspun.Quote, prefix string) unspun.Quote {
 	t.Fatalf("no quote holds %q", prefix)
 	return unspun.Quote{}
 }
+
+// TestCappedCarriersAreSaid: when a sentence has more copies than are
+// verified, the trace says so instead of cutting the list silently.
+func TestCappedCarriersAreSaid(t *testing.T) {
+	wire := "The regional water board will spend 80 million crowns on new flood walls along the Tarn before next winter."
+	var arts []unspun.Article
+	for i := range 40 {
+		arts = append(arts, unspun.Article{ID: fmt.Sprintf("reprint/%02d", i), Published: day(2031, 5, 2), Body: wire})
+	}
+	s := memoryStore(t, arts...)
+	ctx := context.Background()
+	opts := trace.DefaultOptions
+	opts.MaxTies = 10
+	tr, _ := trace.New(ctx, s, nil, opts)
+	res, err := tr.Trace(ctx, unspun.Article{ID: "page", Body: wire})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Limits) != 1 || !strings.Contains(res.Limits[0], "more than 16 copies") {
+		t.Errorf("limits %q, want one saying the copies were capped", res.Limits)
+	}
+	if c := res.Sentences[0].Carriers; c != 16 {
+		t.Errorf("carriers %d, want the 16 verified", c)
+	}
+	full := traceOne(t, s, unspun.Article{ID: "page", Body: wire})
+	if len(full.Limits) != 0 || full.Sentences[0].Carriers != 40 {
+		t.Errorf("with the default bound: limits %q, carriers %d; want none and 40", full.Limits, full.Sentences[0].Carriers)
+	}
+}

@@ -7,6 +7,7 @@ package trace
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -160,6 +161,10 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		return unspun.Trace{}, err
 	}
 	tr := unspun.Trace{Article: a, Sentences: make([]unspun.SentenceTrace, len(an.Sentences))}
+	if n := len(t.lookup.Capped); n > 0 {
+		tr.Limits = append(tr.Limits, fmt.Sprintf("%d sentences have more than %d copies in the index: only the first %d were verified, so carriers and the origin are among those",
+			n, t.opts.Candidates+t.opts.MaxTies, t.opts.Candidates+t.opts.MaxTies))
+	}
 	origins := make([]*sourceDoc, len(an.Sentences)) // the first-ranked source of each sentence
 	qs := quote.Extract(a.Body)
 	attribution := attributionSpans(a.Body, qs)

@@ -53,6 +53,9 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	in := &inputs{a: a}
 	style := report.Style{Color: a.color(a.stdout)}
 	write := func(tr unspun.Trace) error {
+		for _, l := range tr.Limits {
+			fmt.Fprintf(a.stderr, "unspun trace: %s: %s\n", tr.Article.ID, l)
+		}
 		if format.value == "json" {
 			return report.WriteJSON(a.stdout, report.Trace(tr))
 		}
