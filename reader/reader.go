@@ -50,7 +50,8 @@ func (e *Error) Unwrap() error { return e.Err }
 type Options struct {
 	MaxRecordBytes int // longest record (JSON line, text file); default 32 MiB
 	MaxErrors      int // bad records in one file before the rest is skipped; default 100
-	// Workers parse the pages of a WARC file in parallel (output order is
+	// Workers parse JSON lines and the pages of WARC files and saved pages
+	// in parallel (output order is
 	// kept); default GOMAXPROCS.
 	Workers int
 	// Skip, if set, is told of each record that is well formed but not an

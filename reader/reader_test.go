@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +180,30 @@ func FuzzRead(f *testing.F) {
 			}, func(*Error) {})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzFastRecordAgrees checks the fast JSON path against encoding/json:
+// whenever fastRecord decodes a line, encoding/json must decode it to the
+// same record.
+func FuzzFastRecordAgrees(f *testing.F) {
+	f.Add([]byte(`{"id":"k1","text":"The dam held.\nIt did.","published":"2031-04-02","extra":{"a":[1,2]}}`))
+	f.Add([]byte(`{"id":"a","text":"\u00e9\ud83d\ude00 \"q\" \\ \/","url":null}`))
+	f.Add([]byte(`{"ID":"x","text":"y"}`))
+	f.Add([]byte(`{"id":"x","text":"\ud800"}`))
+	f.Add([]byte(`{"id":"x","id":"y","text":"z"}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok := fastRecord(raw)
+		if !ok {
+			return
+		}
+		var want jsonRecord
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("fastRecord decoded %q, encoding/json refuses it: %v", raw, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", raw, deref(got.Text), deref(want.Text))
 		}
 	})
 }
