@@ -59,6 +59,7 @@ func init() {
 		{"extract", "print articles as unspun reads them (JSON Lines)", runExtract},
 		{"compact", "compact the index after large adds (faster trace)", runCompact},
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
+		{"dedup", "find clusters of near-duplicate articles", runDedup},
 		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unspun/unspun/internal/golden"
 	"github.com/unspun/unspun/store/pebble"
 )
 
@@ -112,5 +113,37 @@ func TestInterruptedAdd(t *testing.T) {
 	st, _ := s.Stats(context.Background())
 	if said == 0 || st.Articles != int64(said) {
 		t.Errorf("add said %d articles were stored, the index holds %d", said, st.Articles)
+	}
+}
+
+// TestDedupGolden clusters invented near-duplicates — exact copies, a
+// reprint under a new headline, a shortened version, an undated copy — and
+// checks they form one cluster with the wire story first, while another
+// outlet's article on the same event and an unrelated one stay out.
+func TestDedupGolden(t *testing.T) {
+	fixture := filepath.Join("..", "..", "dedup", "testdata", "near-duplicates.jsonl")
+	r := runCLI(t, "", "dedup", "--format", "json", fixture)
+	if r.code != exitOK {
+		t.Fatalf("dedup: %d %s", r.code, r.stderr)
+	}
+	golden.Check(t, "dedup.golden", []byte(r.stdout))
+	for _, out := range []string{"valleyherald/school-hall", "harbour/ferries-return"} {
+		if strings.Contains(r.stdout, out) {
+			t.Errorf("%s clustered with the wire story", out)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "idx")
+	runCLI(t, "", "add", "--db", db, fixture)
+	fromIndex := runCLI(t, "", "dedup", "--format", "json", "--db", db)
+	if fromIndex.code != exitOK || strings.Count(fromIndex.stdout, "\n") != 1 || !strings.Contains(fromIndex.stdout, `"id":"wire/flood-walls","url":"","published":"2031-05-04T08:00:00Z","similarity":1`) {
+		t.Errorf("dedup --db: %d %q", fromIndex.code, fromIndex.stdout)
+	}
+	if r := runCLI(t, "", "dedup", "--threshold", "1.5", fixture); r.code != exitUsage {
+		t.Errorf("--threshold 1.5: exit %d, want usage", r.code)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.jsonl")
+	os.WriteFile(empty, []byte("\n"), 0o644)
+	if r := runCLI(t, "", "dedup", "--format", "json", empty); r.code != exitOK || r.stdout != "" {
+		t.Errorf("an input without articles: exit %d, output %q; want no clusters and exit 0", r.code, r.stdout)
 	}
 }

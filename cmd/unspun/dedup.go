@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/dedup"
+	"github.com/unspun/unspun/report"
+)
+
+const dedupHelp = `
+Usage: unspun dedup [--threshold J] [--format text|json] PATH...
+       unspun dedup [--threshold J] [--format text|json] --db DIR
+
+Finds the clusters of near-duplicate articles: articles whose word 3-gram
+sets have a Jaccard similarity of at least J (default 0.8), estimated from
+256-bin MinHash sketches and found through LSH bands tuned to J. Each
+cluster names its earliest member (the earliest published; unknown dates
+after known ones, ties in input order) first, and every member's similarity
+to it. Reads every input format, or with --db the index's articles. Memory
+grows with the number of articles (about 1.5 KB each), not with their text.
+`
+
+// dedupLine is one line of `unspun dedup --format json`.
+type dedupLine struct {
+	Cluster int           `json:"cluster"`
+	Members []dedupMember `json:"members"`
+}
+
+type dedupMember struct {
+	ID         string  `json:"id"`
+	URL        string  `json:"url"`
+	Published  *string `json:"published"`
+	Similarity float64 `json:"similarity"`
+}
+
+func runDedup(ctx context.Context, a *app, args []string) int {
+	fs := a.flagSet("dedup", dedupHelp)
+	threshold := fs.Float64("threshold", 0.8, "Jaccard similarity of word 3-grams at which two articles are near-duplicates (0 < J ≤ 1)")
+	format := formatFlag(fs, "output format: text or json (JSON Lines, one cluster a line)", "text", "json")
+	db := fs.String("db", "", "dedup the articles of this index instead of PATHs")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles sketched in parallel")
+	paths, code := a.parse(fs, args)
+	if code >= 0 {
+		return code
+	}
+	if *threshold <= 0 || *threshold > 1 {
+		fmt.Fprintln(a.stderr, "unspun dedup: --threshold must be in (0, 1]")
+		return exitUsage
+	}
+	if *db != "" && !a.noArgs("dedup --db", paths) || *db == "" && !a.needInput("dedup", paths) {
+		return exitUsage
+	}
+	start := time.Now()
+	c := dedup.New(*threshold)
+	in := &inputs{a: a}
+	read := func(emit func(unspun.Article) error) error { return in.each(ctx, paths, emit) }
+	if *db != "" {
+		s, err := a.openDB(*db, false)
+		if err != nil {
+			return a.fail("dedup", err)
+		}
+		defer s.Close()
+		read = func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) }
+	}
+	n, err := sketchAll(ctx, c, max(1, *workers), read)
+	if err != nil {
+		return a.fail("dedup", err)
+	}
+	clusters := c.Clusters()
+	style := report.Style{Color: a.color(a.stdout)}
+	for i, cl := range clusters {
+		line := dedupLine{Cluster: i}
+		for _, m := range cl {
+			dm := dedupMember{ID: m.Doc.ID, URL: m.Doc.URL, Similarity: float64(int(m.Similarity*1000+0.5)) / 1000}
+			if !m.Doc.Published.IsZero() {
+				p := m.Doc.Published.Format(time.RFC3339)
+				dm.Published = &p
+			}
+			line.Members = append(line.Members, dm)
+		}
+		if format.value == "json" {
+			if err := report.WriteJSON(a.stdout, line); err != nil {
+				return a.fail("dedup", err)
+			}
+			continue
+		}
+		writeCluster(a, line, style)
+	}
+	p := c.Params()
+	fmt.Fprintf(a.stderr, "%s in %s, skipped %s%s; %d bands of %d bins, %d candidate pairs compared, in %.2fs\n",
+		report.Plural(len(clusters), "cluster"), report.Plural(n, "article"), report.Plural(in.skipped, "bad record"), in.passedOver(),
+		p.Bands, p.Rows, c.Compared, time.Since(start).Seconds())
+	return in.status()
+}
+
+func writeCluster(a *app, line dedupLine, st report.Style) {
+	fmt.Fprintf(a.stdout, "cluster %d · %s\n", line.Cluster, report.Plural(len(line.Members), "article"))
+	for k, m := range line.Members {
+		date := "date unknown"
+		if m.Published != nil {
+			date = (*m.Published)[:10]
+		}
+		role := "earliest "
+		if k > 0 {
+			role = fmt.Sprintf("sim %.2f ", m.Similarity)
+		}
+		fmt.Fprintf(a.stdout, "  %s %s  %s\n", role, date, m.ID)
+	}
+	fmt.Fprintln(a.stdout)
+}
+
+// sketchAll sketches the articles that read produces on workers goroutines
+// and adds them to c in input order, so that the clusters do not depend on
+// scheduling. It returns how many articles were added.
+func sketchAll(ctx context.Context, c *dedup.Clusterer, workers int, read func(func(unspun.Article) error) error) (int, error) {
+	type job struct {
+		seq int
+		art unspun.Article
+	}
+	type done struct {
+		seq  int
+		doc  *dedup.Doc
+		keys []uint64
+	}
+	jobs := make(chan job, 4*workers)
+	results := make(chan done, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var s dedup.Sketcher
+			for j := range jobs {
+				d := &dedup.Doc{ID: j.art.ID, URL: j.art.URL, Published: j.art.Published, Sketch: s.Sketch(j.art.Title, j.art.Body)}
+				results <- done{j.seq, d, c.Keys(&d.Sketch, nil)}
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		seq := 0
+		err := read(func(art unspun.Article) error {
+			select {
+			case jobs <- job{seq, art}:
+				seq++
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		close(jobs)
+		wg.Wait()
+		close(results)
+		readErr <- err
+	}()
+	pending := map[int]done{}
+	next := 0
+	for r := range results {
+		pending[r.seq] = r
+		for d, ok := pending[next]; ok; d, ok = pending[next] {
+			delete(pending, next)
+			c.Add(d.doc, d.keys)
+			next++
+		}
+	}
+	return next, <-readErr
+}
