@@ -22,7 +22,7 @@ sets have a Jaccard similarity of at least J (default 0.8), estimated from
 cluster names its earliest member (the earliest published; unknown dates
 after known ones, ties in input order) first, and every member's similarity
 to it. Reads every input format, or with --db the index's articles. Memory
-grows with the number of articles (about 1.5 KB each), not with their text.
+grows with the number of articles (2–4 KB each), not with their text.
 `
 
 // dedupLine is one line of `unspun dedup --format json`.
