@@ -26,6 +26,19 @@ type Article struct {
 	Body      string
 }
 
+// Earlier reports whether publication date a comes before b, where an
+// unknown (zero) date comes after every known one: the order in which
+// unspun names origins and earliest members.
+func Earlier(a, b time.Time) bool {
+	switch {
+	case a.IsZero():
+		return false
+	case b.IsZero():
+		return true
+	}
+	return a.Before(b)
+}
+
 // Span is a half-open byte range [Start, End) into an article's Body.
 type Span struct {
 	Start, End int

@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/fingerprint"
 )
 
@@ -346,14 +347,5 @@ func (c *Clusterer) Clusters() [][]Member {
 	return out
 }
 
-// earlier reports whether a was published before b (an unknown date is
-// later than any known one).
-func earlier(a, b *Doc) bool {
-	switch {
-	case a.Published.IsZero():
-		return false
-	case b.Published.IsZero():
-		return true
-	}
-	return a.Published.Before(b.Published)
-}
+// earlier reports whether a was published before b (unspun.Earlier).
+func earlier(a, b *Doc) bool { return unspun.Earlier(a.Published, b.Published) }

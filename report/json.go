@@ -88,15 +88,26 @@ type SourceSpeakerJSON struct {
 	Sources []string `json:"sources"`
 }
 
-// QuoteSourceJSON is a stored article that carries a quote's words.
-type QuoteSourceJSON struct {
+// PlaceJSON is a span of a stored article: the article's metadata and the
+// span's offsets in its body.
+type PlaceJSON struct {
 	ID        string  `json:"id"`
 	URL       string  `json:"url"`
 	Site      string  `json:"site"`
 	Published *string `json:"published"`
 	Start     int     `json:"start"`
 	End       int     `json:"end"`
-	Text      string  `json:"text"`
+}
+
+// Place converts an article's metadata and a span of its body.
+func Place(a unspun.Article, sp unspun.Span) PlaceJSON {
+	return PlaceJSON{ID: a.ID, URL: a.URL, Site: a.Site, Published: date(a.Published), Start: sp.Start, End: sp.End}
+}
+
+// QuoteSourceJSON is a stored article that carries a quote's words.
+type QuoteSourceJSON struct {
+	PlaceJSON
+	Text string `json:"text"`
 }
 
 // SummaryJSON is a trace's summary.
@@ -163,8 +174,7 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 			}
 		}
 		for _, s := range q.Sources {
-			j.Sources = append(j.Sources, QuoteSourceJSON{ID: s.Article.ID, URL: s.Article.URL, Site: s.Article.Site,
-				Published: date(s.Article.Published), Start: s.Span.Start, End: s.Span.End, Text: s.Text})
+			j.Sources = append(j.Sources, QuoteSourceJSON{PlaceJSON: Place(s.Article, s.Span), Text: s.Text})
 		}
 		out = append(out, j)
 	}

@@ -456,17 +456,8 @@ func (t *Tracer) sourceWindow(units []align.Unit, bounds []int, src *sourceDoc, 
 	return units, append(bounds, len(units))
 }
 
-// earlier reports whether a was published before b; an unknown date is
-// later than any known one.
-func earlier(a, b unspun.Article) bool {
-	switch {
-	case a.Published.IsZero():
-		return false
-	case b.Published.IsZero():
-		return true
-	}
-	return a.Published.Before(b.Published)
-}
+// earlier reports whether a was published before b (unspun.Earlier).
+func earlier(a, b unspun.Article) bool { return unspun.Earlier(a.Published, b.Published) }
 
 func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
 	if d, ok := t.docs[num]; ok {

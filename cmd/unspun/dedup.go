@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	unspun "github.com/unspun/unspun"
@@ -118,55 +117,18 @@ func writeCluster(a *app, line dedupLine, st report.Style) {
 // and adds them to c in input order, so that the clusters do not depend on
 // scheduling. It returns how many articles were added.
 func sketchAll(ctx context.Context, c *dedup.Clusterer, workers int, read func(func(unspun.Article) error) error) (int, error) {
-	type job struct {
-		seq int
-		art unspun.Article
-	}
-	type done struct {
-		seq  int
+	type sketched struct {
 		doc  *dedup.Doc
 		keys []uint64
 	}
-	jobs := make(chan job, 4*workers)
-	results := make(chan done, 4*workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var s dedup.Sketcher
-			for j := range jobs {
-				d := &dedup.Doc{ID: j.art.ID, URL: j.art.URL, Published: j.art.Published, Sketch: s.Sketch(j.art.Title, j.art.Body)}
-				results <- done{j.seq, d, c.Keys(&d.Sketch, nil)}
-			}
-		}()
-	}
-	readErr := make(chan error, 1)
-	go func() {
-		seq := 0
-		err := read(func(art unspun.Article) error {
-			select {
-			case jobs <- job{seq, art}:
-				seq++
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		close(jobs)
-		wg.Wait()
-		close(results)
-		readErr <- err
-	}()
-	pending := map[int]done{}
-	next := 0
-	for r := range results {
-		pending[r.seq] = r
-		for d, ok := pending[next]; ok; d, ok = pending[next] {
-			delete(pending, next)
-			c.Add(d.doc, d.keys)
-			next++
-		}
-	}
-	return next, <-readErr
+	return inOrder(ctx, workers, read, func() (func(unspun.Article) sketched, error) {
+		var s dedup.Sketcher
+		return func(art unspun.Article) sketched {
+			d := &dedup.Doc{ID: art.ID, URL: art.URL, Published: art.Published, Sketch: s.Sketch(art.Title, art.Body)}
+			return sketched{d, c.Keys(&d.Sketch, nil)}
+		}, nil
+	}, func(r sketched) error {
+		c.Add(r.doc, r.keys)
+		return nil
+	})
 }

@@ -78,12 +78,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 
 // appearance is one article that ran a quote.
 type appearance struct {
-	ID        string  `json:"id"`
-	URL       string  `json:"url"`
-	Site      string  `json:"site"`
-	Published *string `json:"published"`
-	Start     int     `json:"start"`
-	End       int     `json:"end"`
+	report.PlaceJSON
 	// Status is "attributed" (this article names the person), "orphan"
 	// (it runs the words without a speaker: the person is recovered from
 	// the others), "inherited" (it has them inherit SpeakerHere from a
@@ -142,11 +137,7 @@ func (a *app) quotesBySpeaker(ctx context.Context, dir, name, format string) int
 	groups := map[string]*speakerLine{}
 	words := map[string][]string{} // the folded words of each group's key
 	appear := func(art unspun.Article, q unspun.Quote, status string) appearance {
-		ap := appearance{ID: art.ID, URL: art.URL, Site: art.Site, Start: q.Span.Start, End: q.Span.End, Status: status, when: art.Published}
-		if !art.Published.IsZero() {
-			p := art.Published.Format(time.RFC3339)
-			ap.Published = &p
-		}
+		ap := appearance{PlaceJSON: report.Place(art, q.Span), Status: status, when: art.Published}
 		if status == "misattributed" || status == "inherited" {
 			here := q.Speaker.Name
 			ap.SpeakerHere = &here

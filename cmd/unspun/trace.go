@@ -80,90 +80,41 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 }
 
 // traceAll traces the articles that read produces on every core and writes
-// the traces in input order.
+// the traces in input order. It returns how many were written.
 func traceAll(ctx context.Context, s store.Store, opts trace.Options, workers int, lat *latencies, read func(func(unspun.Article) error) error, write func(unspun.Trace) error) (int, error) {
 	lex, err := trace.LoadLexicon(ctx, s, opts.LexiconCount)
 	if err != nil {
 		return 0, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	type job struct {
-		seq int
-		art unspun.Article
-	}
 	type result struct {
-		seq int
 		tr  unspun.Trace
 		err error
 	}
-	workers = max(1, workers)
-	jobs := make(chan job, workers)
-	results := make(chan result, workers)
-	var wg sync.WaitGroup
-	for range workers {
+	written := 0
+	_, err = inOrder(ctx, workers, read, func() (func(unspun.Article) result, error) {
 		t, err := trace.New(ctx, s, lex, opts)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				start := time.Now()
-				tr, err := t.Trace(ctx, j.art)
-				lat.add(time.Since(start))
-				results <- result{j.seq, tr, err}
-			}
-		}()
-	}
-	readErr := make(chan error, 1)
-	go func() {
-		seq := 0
-		err := read(func(art unspun.Article) error {
-			select {
-			case jobs <- job{seq, art}:
-				seq++
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		close(jobs)
-		wg.Wait()
-		close(results)
-		readErr <- err
-	}()
-	pending := map[int]unspun.Trace{}
-	next, firstErr := 0, error(nil)
-	for r := range results {
-		if r.err != nil && firstErr == nil {
-			firstErr = r.err
-			cancel()
+		return func(art unspun.Article) result {
+			start := time.Now()
+			tr, err := t.Trace(ctx, art)
+			lat.add(time.Since(start))
+			return result{tr, err}
+		}, nil
+	}, func(r result) error {
+		if r.err != nil {
+			return r.err
 		}
-		pending[r.seq] = r.tr
-		for {
-			tr, ok := pending[next]
-			if !ok || firstErr != nil {
-				break
-			}
-			delete(pending, next)
-			next++
-			if err := write(tr); err != nil {
-				firstErr = err
-				cancel()
-			}
-		}
-	}
-	if err := <-readErr; err != nil && firstErr == nil {
-		firstErr = err
-	}
+		written++
+		return write(r.tr)
+	})
 	if opts.Learn {
-		if err := lex.Flush(context.WithoutCancel(ctx), s); err != nil && firstErr == nil {
-			firstErr = err
+		if ferr := lex.Flush(context.WithoutCancel(ctx), s); ferr != nil && err == nil {
+			err = ferr
 		}
 	}
-	return next, firstErr
+	return written, err
 }
 
 // latencies collects per-article trace times for --stats.
