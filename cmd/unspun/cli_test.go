@@ -70,18 +70,8 @@ func TestInterruptedAdd(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	dir := t.TempDir()
-	synthDir := filepath.Join(dir, "synth")
-	if r := runCLI(t, "", "synth", "--articles", "9000", "--pages", "0", synthDir); r.code != exitOK {
-		t.Fatal(r.stderr)
-	}
 	db := filepath.Join(dir, "idx")
-	cmd := exec.Command(os.Args[0], "add", "-v", "--db", db, filepath.Join(synthDir, "corpus.jsonl"))
-	cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
+	cmd, sc := startAdd(t, db, synthCorpus(t, dir))
 	var last string
 	sent := false
 	for sc.Scan() {
@@ -146,4 +136,28 @@ func TestDedupGolden(t *testing.T) {
 	if r := runCLI(t, "", "dedup", "--format", "json", empty); r.code != exitOK || r.stdout != "" {
 		t.Errorf("an input without articles: exit %d, output %q; want no clusters and exit 0", r.code, r.stdout)
 	}
+}
+
+// synthCorpus writes a synthetic corpus of 9,000 articles into dir and
+// returns its path: enough for an add to take a few seconds.
+func synthCorpus(t *testing.T, dir string) string {
+	t.Helper()
+	synthDir := filepath.Join(dir, "synth")
+	if r := runCLI(t, "", "synth", "--articles", "9000", "--pages", "0", synthDir); r.code != exitOK {
+		t.Fatal(r.stderr)
+	}
+	return filepath.Join(synthDir, "corpus.jsonl")
+}
+
+// startAdd starts a real `unspun add -v` (this test binary standing in for
+// unspun) and returns it with a scanner over its stderr.
+func startAdd(t *testing.T, db, corpus string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "add", "-v", "--db", db, corpus)
+	cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewScanner(stderr)
 }

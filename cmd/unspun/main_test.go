@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -246,21 +244,11 @@ func TestKillDuringAdd(t *testing.T) {
 		t.Skip("starts child processes")
 	}
 	dir := t.TempDir()
-	synthDir := filepath.Join(dir, "synth")
-	if r := runCLI(t, "", "synth", "--articles", "9000", "--pages", "0", synthDir); r.code != exitOK {
-		t.Fatal(r.stderr)
-	}
-	corpus := filepath.Join(synthDir, "corpus.jsonl")
+	corpus := synthCorpus(t, dir)
 	db := filepath.Join(dir, "idx")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 4 {
-		cmd := exec.Command(os.Args[0], "add", "-v", "--db", db, corpus)
-		cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stderr)
+		cmd, sc := startAdd(t, db, corpus)
 		reported, batches := 0, 0
 		killAfter := 1 + rng.IntN(3)
 		killed := false
