@@ -224,10 +224,13 @@ func (c *Clusterer) Params() Params { return c.params }
 
 // Keys returns the band keys of a sketch under the Clusterer's banding;
 // callers may compute them in parallel and hand them to Add.
-func (c *Clusterer) Keys(s *Sketch, dst []uint64) []uint64 {
-	rows := c.params.Rows
-	for b := 0; b < c.params.Bands; b++ {
-		dst = append(dst, bandKey(b, s[b*rows:(b+1)*rows]))
+func (c *Clusterer) Keys(s *Sketch, dst []uint64) []uint64 { return c.params.Keys(s, dst) }
+
+// Keys appends the band keys of a sketch: one per band, tagged with the
+// band's position.
+func (p Params) Keys(s *Sketch, dst []uint64) []uint64 {
+	for b := 0; b < p.Bands; b++ {
+		dst = append(dst, bandKey(b, s[b*p.Rows:(b+1)*p.Rows]))
 	}
 	return dst
 }
@@ -244,7 +247,7 @@ func (c *Clusterer) Add(d *Doc, keys []uint64) {
 	c.parent = append(c.parent, n)
 	// Identical sketches are one document to the index: joined at once,
 	// so that a thousand copies of a wire story cost no comparisons.
-	whole := sketchHash(&d.Sketch)
+	whole := SketchHash(&d.Sketch)
 	if first, ok := c.exact[whole]; ok {
 		c.union(first, n)
 		c.Pairs++
@@ -278,7 +281,10 @@ func (c *Clusterer) Add(d *Doc, keys []uint64) {
 	}
 }
 
-func sketchHash(s *Sketch) uint64 {
+// SketchHash is a hash of a whole sketch: documents with equal hashes are
+// treated as identical (their sketches agree on every bin, barring a 2^-64
+// collision).
+func SketchHash(s *Sketch) uint64 {
 	h := uint64(0x243f6a8885a308d3)
 	for _, v := range s {
 		h = fingerprint.Mix(h ^ uint64(v))
@@ -325,19 +331,11 @@ func (c *Clusterer) Clusters() [][]Member {
 		if len(g) < 2 {
 			continue
 		}
-		first := g[0]
-		for _, i := range g[1:] {
-			if earlier(c.docs[i], c.docs[first]) {
-				first = i
-			}
+		docs := make([]*Doc, len(g))
+		for k, i := range g {
+			docs[k] = c.docs[i]
 		}
-		ms := []Member{{Doc: c.docs[first], Similarity: 1}}
-		for _, i := range g {
-			if i != first {
-				ms = append(ms, Member{Doc: c.docs[i], Similarity: Similarity(&c.docs[first].Sketch, &c.docs[i].Sketch)})
-			}
-		}
-		out = append(out, ms)
+		out = append(out, Cluster(docs))
 	}
 	order := map[*Doc]int{}
 	for i, d := range c.docs {
@@ -345,6 +343,26 @@ func (c *Clusterer) Clusters() [][]Member {
 	}
 	sort.Slice(out, func(i, j int) bool { return order[out[i][0].Doc] < order[out[j][0].Doc] })
 	return out
+}
+
+// Cluster orders the documents of one cluster, given in the order they were
+// read: the earliest published first (unknown dates after known ones; ties
+// in that order), then the others in that order, each with its similarity
+// to the earliest.
+func Cluster(docs []*Doc) []Member {
+	first := 0
+	for k := 1; k < len(docs); k++ {
+		if earlier(docs[k], docs[first]) {
+			first = k
+		}
+	}
+	ms := []Member{{Doc: docs[first], Similarity: 1}}
+	for k, d := range docs {
+		if k != first {
+			ms = append(ms, Member{Doc: d, Similarity: Similarity(&docs[first].Sketch, &d.Sketch)})
+		}
+	}
+	return ms
 }
 
 // earlier reports whether a was published before b (unspun.Earlier).

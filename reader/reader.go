@@ -204,6 +204,22 @@ func cleanPathError(err error) error {
 	return err
 }
 
+// ReadStream reads one stream as Read reads the file name: the format from
+// name's extension, else sniffed from the content; gzip undone; bad records
+// reported with name and line or record. It is for files that another file
+// system holds (a Beam pipeline's shards on any of its file systems).
+func ReadStream(ctx context.Context, name string, r io.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	opts.setDefaults()
+	s := &session{ctx: ctx, opts: opts, emit: emit, bad: bad}
+	var stop func()
+	s.pages, stop = newOrdered(opts.Workers, s.deliverPage)
+	defer stop()
+	if err := s.readStream(name, r, FormatOf(name)); err != nil {
+		return err
+	}
+	return s.pages.flush()
+}
+
 func (s *session) readFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
