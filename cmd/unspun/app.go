@@ -60,6 +60,7 @@ func init() {
 		{"compact", "compact the index after large adds (faster trace)", runCompact},
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
 		{"dedup", "find clusters of near-duplicate articles", runDedup},
+		{"stories", "group articles into stories, one event each", runStories},
 		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}
 }

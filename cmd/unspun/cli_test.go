@@ -161,3 +161,16 @@ func startAdd(t *testing.T, db, corpus string) (*exec.Cmd, *bufio.Scanner) {
 	}
 	return cmd, bufio.NewScanner(stderr)
 }
+
+// TestStoriesGolden groups the demo corpus and farm pages into stories.
+func TestStoriesGolden(t *testing.T) {
+	f := demoFiles(t)
+	r := runCLI(t, "", "stories", "--format", "json", f.Corpus, f.Farm)
+	if r.code != exitOK {
+		t.Fatalf("stories: %d %s", r.code, r.stderr)
+	}
+	golden.Check(t, "stories.golden", []byte(r.stdout))
+	if !strings.Contains(strings.SplitN(r.stdout, "\n", 2)[0], `"id":"northernwire/brenno-flood"`) {
+		t.Error("the wire story is not in the first story")
+	}
+}

@@ -1,0 +1,79 @@
+package story
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	unspun "github.com/unspun/unspun"
+)
+
+func day(m, d int) time.Time { return time.Date(2031, time.Month(m), d, 9, 0, 0, 0, time.UTC) }
+
+func art(id, title, body string, published time.Time) unspun.Article {
+	return unspun.Article{ID: id, Title: title, Body: body, Published: published}
+}
+
+// Invented coverage of two events in one week, and of the first event's
+// anniversary two years later.
+var (
+	flood1 = art("herald/flood", "Glacier lake bursts above Brenno",
+		"A glacier lake above Brenno burst its moraine wall on Friday night. Residents of Brenno were moved to the sports hall in Ostrava Nova. The Tarn rose two metres.", day(3, 14))
+	flood2 = art("courier/flood", "Night of sirens in Brenno",
+		"Sirens woke Brenno after the moraine wall of the glacier lake gave way. Volunteers carried residents to the sports hall in Ostrava Nova as the Tarn flooded the lower town.", day(3, 14))
+	flood3 = art("radio/aid", "Aid reaches Brenno after the flood",
+		"Forty trucks of aid reached Brenno on Saturday, a day after the glacier lake burst. The Tarn is falling, and residents may return to the upper town on Monday.", day(3, 15))
+	strike1 = art("lisk/strike", "Lisk tram drivers strike over pay",
+		"Tram drivers in Lisk walked out on Monday over a pay offer the transport authority called final. No trams ran on the harbour line, and buses were full by seven.", day(3, 16))
+	strike2 = art("post/strike", "Second day of tram strike in Lisk",
+		"The Lisk tram strike went into a second day as the drivers' union rejected the transport authority's pay offer. Commuters crowded the harbour buses again.", day(3, 17))
+	anniversary = art("herald/anniversary", "Brenno remembers the glacier lake flood",
+		"Two years after the glacier lake burst above Brenno, residents gathered at the moraine wall. The Tarn runs quietly below the new flood walls.", time.Date(2033, 3, 14, 9, 0, 0, 0, time.UTC))
+)
+
+func ids(stories []Story) [][]string {
+	var out [][]string
+	for _, s := range stories {
+		var g []string
+		for _, m := range s.Members {
+			g = append(g, m.ID)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func TestCluster(t *testing.T) {
+	got := ids(Cluster([]unspun.Article{strike2, flood1, anniversary, strike1, flood3, flood2}, DefaultOptions))
+	want := [][]string{
+		{"herald/flood", "courier/flood", "radio/aid"}, // publication order within a story
+		{"lisk/strike", "post/strike"},
+		{"herald/anniversary"}, // the same words two years later: another story
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stories %q, want %q", got, want)
+	}
+}
+
+func TestClusterWithoutDates(t *testing.T) {
+	a, b, c := flood1, flood2, strike1
+	a.Published, b.Published, c.Published = time.Time{}, time.Time{}, time.Time{}
+	got := ids(Cluster([]unspun.Article{a, c, b}, DefaultOptions))
+	want := [][]string{{"herald/flood", "courier/flood"}, {"lisk/strike"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("undated articles: stories %q, want %q (no window applies)", got, want)
+	}
+}
+
+func TestStoryDatesAndTitle(t *testing.T) {
+	s := Cluster([]unspun.Article{flood3, flood1, flood2}, DefaultOptions)
+	if len(s) != 1 {
+		t.Fatalf("%d stories, want 1", len(s))
+	}
+	if !s[0].First.Equal(day(3, 14)) || !s[0].Last.Equal(day(3, 15)) {
+		t.Errorf("first %v last %v", s[0].First, s[0].Last)
+	}
+	if s[0].Title == "" {
+		t.Error("a story without a title")
+	}
+}
