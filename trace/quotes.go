@@ -155,7 +155,7 @@ func matchedShare(units []align.Unit, credit []float64) float64 {
 // articles than the quote's sentence came across a stitch and is dropped.
 // An orphan left without sources takes the speaker of an overlapping quote
 // in the first-ranked source of its sentence.
-func settleSpeakers(body string, qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc, docs map[string]*sourceDoc) []unspun.Quote {
+func settleSpeakers(qs []unspun.Quote, sentences []unspun.SentenceTrace, origins []*sourceDoc, docs map[string]*sourceDoc) []unspun.Quote {
 	for qi := range qs {
 		q := &qs[qi]
 		name, ids, cue := sourcesSpeaker(q.Sources, docs)

@@ -208,7 +208,7 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	if err != nil {
 		return unspun.Trace{}, err
 	}
-	tr.Quotes = settleSpeakers(a.Body, qs, tr.Sentences, origins, quoteDocs)
+	tr.Quotes = settleSpeakers(qs, tr.Sentences, origins, quoteDocs)
 	tr.Summary = Summarize(tr)
 	if t.opts.Learn {
 		t.lexicon.Seen(page)
