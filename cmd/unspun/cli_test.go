@@ -174,3 +174,23 @@ func TestStoriesGolden(t *testing.T) {
 		t.Error("the wire story is not in the first story")
 	}
 }
+
+// TestTraceHTML writes the demo's traces as one page.
+func TestTraceHTML(t *testing.T) {
+	f, db := demoIndex(t)
+	r := runCLI(t, "", "trace", "--db", db, "--format", "html", f.Farm)
+	if r.code != exitOK {
+		t.Fatalf("trace --format html: %d %s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "<!DOCTYPE html>") || !strings.HasSuffix(strings.TrimSpace(r.stdout), "</html>") {
+		t.Error("not one whole page")
+	}
+	if n := strings.Count(r.stdout, "<section"); n != f.Pages {
+		t.Errorf("%d sections, want one per farm page (%d)", n, f.Pages)
+	}
+	for _, want := range []string{"changed fact", "the sources say Petra Ilic", "recovered from northernwire/brenno-flood"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+}

@@ -18,19 +18,21 @@ import (
 )
 
 const traceHelp = `
-Usage: unspun trace [--db DIR] [--format text|json] PATH...
+Usage: unspun trace [--db DIR] [--format text|json|html] PATH...
 
 Traces each article against the index: for every sentence, the stored
 articles it was copied from, the earliest of them (the origin), the
 similarity and the words the copy changed. An article never counts as its
 own source (same id or same URL). Word swaps of verified copies are learned
 into the spin lexicon (see 'unspun lexicon') unless --learn=false.
+--format html writes one self-contained page (no script, no external
+request) with every article of the run: trace --format html PAGE > report.html
 `
 
 func runTrace(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("trace", traceHelp)
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
-	format := formatFlag(fs, "output format: text or json (JSON Lines, see docs/json.md)", "text", "json")
+	format := formatFlag(fs, "output format: text, json (JSON Lines, see docs/json.md) or html (one page)", "text", "json", "html")
 	learn := fs.Bool("learn", true, "learn the word swaps of verified copies into the spin lexicon")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles traced at once")
 	maxDF := fs.Int("max-df", 0, "skip index words in more stored sentences than this (0: automatic)")
@@ -52,12 +54,21 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	opts.MaxDF = *maxDF
 	in := &inputs{a: a}
 	style := report.Style{Color: a.color(a.stdout)}
+	page := report.NewHTMLReport(a.stdout)
+	if format.value == "html" {
+		if err := page.Begin("unspun trace"); err != nil {
+			return a.fail("trace", err)
+		}
+	}
 	write := func(tr unspun.Trace) error {
 		for _, l := range tr.Limits {
 			fmt.Fprintf(a.stderr, "unspun trace: %s: %s\n", tr.Article.ID, l)
 		}
-		if format.value == "json" {
+		switch format.value {
+		case "json":
 			return report.WriteJSON(a.stdout, report.Trace(tr))
+		case "html":
+			return page.Trace(tr)
 		}
 		return report.WriteTrace(a.stdout, tr, style)
 	}
@@ -65,6 +76,11 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	traced, err := traceAll(ctx, s, opts, *workers, &lat, func(emit func(unspun.Article) error) error {
 		return in.each(ctx, paths, emit)
 	}, write)
+	if format.value == "html" {
+		if err := page.End(); err != nil {
+			return a.fail("trace", err)
+		}
+	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(a.stderr, "unspun trace: interrupted: %s traced\n", report.Plural(traced, "article"))
 		return exitInterrupted
