@@ -48,6 +48,7 @@ import (
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/dedup"
 	"github.com/unspun/unspun/reader"
+	"github.com/unspun/unspun/report"
 )
 
 // Doc is one sketched article as it travels through the pipeline.
@@ -61,18 +62,7 @@ type Doc struct {
 type Pair struct{ A, B string }
 
 // Line is one output line, as `unspun dedup --format json` writes it.
-type Line struct {
-	Cluster int      `json:"cluster"`
-	Members []Member `json:"members"`
-}
-
-// Member is one document of an output line.
-type Member struct {
-	ID         string  `json:"id"`
-	URL        string  `json:"url"`
-	Published  *string `json:"published"`
-	Similarity float64 `json:"similarity"`
-}
+type Line = report.ClusterJSON
 
 var (
 	badRecords = beam.NewCounter("unspun", "bad_records")
@@ -341,16 +331,7 @@ func clusterLine(_ string, docs func(*Doc) bool, emit func(string)) {
 	}
 	// Without an input order, ties between equal dates go to the smaller id.
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	var line Line
-	for _, m := range dedup.Cluster(all) {
-		jm := Member{ID: m.Doc.ID, URL: m.Doc.URL, Similarity: float64(int(m.Similarity*1000+0.5)) / 1000}
-		if !m.Doc.Published.IsZero() {
-			p := m.Doc.Published.Format(time.RFC3339)
-			jm.Published = &p
-		}
-		line.Members = append(line.Members, jm)
-	}
-	b, err := json.Marshal(line)
+	b, err := json.Marshal(report.Cluster(0, dedup.Cluster(all)))
 	if err != nil {
 		panic(err) // a Line always marshals
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/dedup"
 )
 
 // The JSON shapes of the contract (docs/json.md). Field order is the order
@@ -202,6 +203,32 @@ func Trace(tr unspun.Trace) TraceJSON {
 	out.Summary = SummaryJSON{Sentences: s.Sentences, CopiedSentences: s.CopiedSentences, CopiedFraction: round(s.CopiedFraction),
 		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, MisattributedQuotes: s.MisattributedQuotes, Originality: round(s.Originality)}
 	return out
+}
+
+// ClusterJSON is one line of `unspun dedup --format json`: a cluster of
+// near-duplicates, its earliest member first.
+type ClusterJSON struct {
+	Cluster int                 `json:"cluster"`
+	Members []ClusterMemberJSON `json:"members"`
+}
+
+// ClusterMemberJSON is one member of a cluster and its similarity to the
+// earliest member.
+type ClusterMemberJSON struct {
+	ID         string  `json:"id"`
+	URL        string  `json:"url"`
+	Published  *string `json:"published"`
+	Similarity float64 `json:"similarity"`
+}
+
+// Cluster converts the n-th cluster, as dedup.Cluster orders it.
+func Cluster(n int, members []dedup.Member) ClusterJSON {
+	c := ClusterJSON{Cluster: n, Members: make([]ClusterMemberJSON, 0, len(members))}
+	for _, m := range members {
+		c.Members = append(c.Members, ClusterMemberJSON{ID: m.Doc.ID, URL: m.Doc.URL,
+			Published: date(m.Doc.Published), Similarity: round(m.Similarity)})
+	}
+	return c
 }
 
 // WriteJSON writes v as one line of JSON. HTML characters are not escaped:

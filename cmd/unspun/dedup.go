@@ -24,19 +24,6 @@ to it. Reads every input format, or with --db the index's articles. Memory
 grows with the number of articles (2–4 KB each), not with their text.
 `
 
-// dedupLine is one line of `unspun dedup --format json`.
-type dedupLine struct {
-	Cluster int           `json:"cluster"`
-	Members []dedupMember `json:"members"`
-}
-
-type dedupMember struct {
-	ID         string  `json:"id"`
-	URL        string  `json:"url"`
-	Published  *string `json:"published"`
-	Similarity float64 `json:"similarity"`
-}
-
 func runDedup(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("dedup", dedupHelp)
 	threshold := fs.Float64("threshold", 0.8, "Jaccard similarity of word 3-grams at which two articles are near-duplicates (0 < J ≤ 1)")
@@ -73,15 +60,7 @@ func runDedup(ctx context.Context, a *app, args []string) int {
 	clusters := c.Clusters()
 	style := report.Style{Color: a.color(a.stdout)}
 	for i, cl := range clusters {
-		line := dedupLine{Cluster: i}
-		for _, m := range cl {
-			dm := dedupMember{ID: m.Doc.ID, URL: m.Doc.URL, Similarity: float64(int(m.Similarity*1000+0.5)) / 1000}
-			if !m.Doc.Published.IsZero() {
-				p := m.Doc.Published.Format(time.RFC3339)
-				dm.Published = &p
-			}
-			line.Members = append(line.Members, dm)
-		}
+		line := report.Cluster(i, cl)
 		if format.value == "json" {
 			if err := report.WriteJSON(a.stdout, line); err != nil {
 				return a.fail("dedup", err)
@@ -97,7 +76,7 @@ func runDedup(ctx context.Context, a *app, args []string) int {
 	return in.status()
 }
 
-func writeCluster(a *app, line dedupLine, st report.Style) {
+func writeCluster(a *app, line report.ClusterJSON, st report.Style) {
 	fmt.Fprintf(a.stdout, "cluster %d · %s\n", line.Cluster, report.Plural(len(line.Members), "article"))
 	for k, m := range line.Members {
 		date := "date unknown"
