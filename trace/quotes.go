@@ -93,7 +93,7 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 			if _, ok := bestByDoc[c.Doc]; ok {
 				continue
 			}
-			t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence))
+			t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence), false)
 			r := t.aligner.Align(p.units, a.Body, t.window, src.article.Body, t.bounds)
 			if r.Anchors < 2 || matchedShare(p.units, r.Credit) < t.opts.MinQuoteCoverage {
 				continue

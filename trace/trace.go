@@ -109,12 +109,16 @@ func (d *sourceDoc) sentenceUnits(i int, aliases *align.Aliases) []align.Unit {
 		sp := d.sentences[i]
 		d.tokens = text.AppendTokens(d.tokens[:0], d.article.Body[sp.Start:sp.End], sp.Start)
 		d.units[i] = align.Units(make([]align.Unit, 0, len(d.tokens)), d.tokens, aliases)
-		if d.quoteSpans == nil {
-			d.quoteSpans = quote.Spans(d.article.Body)
-		}
-		align.MarkQuoted(d.units[i], d.quoteSpans)
 	}
 	return d.units[i]
+}
+
+// quotations returns the spans of the body's quotations, found once.
+func (d *sourceDoc) quotations() []unspun.Span {
+	if d.quoteSpans == nil {
+		d.quoteSpans = quote.Spans(d.article.Body)
+	}
+	return d.quoteSpans
 }
 
 // New returns a Tracer over s that shares lex (which may be loaded with
@@ -314,6 +318,7 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 	// copies: when all of the first were accepted, and until two in a row
 	// are not.
 	accepted, misses := 0, 0
+	quoted := anyQuoted(units)
 	for n, c := range cands {
 		if c.Score < t.opts.MinVoteShare*cands[0].Score {
 			break // far weaker than the best candidate: not worth verifying
@@ -338,7 +343,7 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 		if int(c.Sentence) >= len(src.sentences) {
 			continue // a posting of a replaced article's sentence
 		}
-		t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence))
+		t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence), quoted)
 		r := t.aligner.Align(units, a.Body, t.window, src.article.Body, t.bounds)
 		if !r.Accepted || r.Coverage < t.opts.MinPartCoverage || r.Evidence < t.opts.MinEvidence {
 			misses++
@@ -447,13 +452,30 @@ func isLater(src, a unspun.Article) bool {
 }
 
 // sourceWindow gathers the units of the source sentences around sentence c.
-func (t *Tracer) sourceWindow(units []align.Unit, bounds []int, src *sourceDoc, c int) ([]align.Unit, []int) {
+// When quoted is set (the copy's sentence quotes something), the window's
+// units are marked Quoted where the source quotes them; otherwise the
+// marks do not matter and the source's quotations are not looked for.
+func (t *Tracer) sourceWindow(units []align.Unit, bounds []int, src *sourceDoc, c int, quoted bool) ([]align.Unit, []int) {
 	lo, hi := max(0, c-t.opts.Window), min(len(src.sentences)-1, c+t.opts.Window)
+	start := len(units)
 	for s := lo; s <= hi; s++ {
 		bounds = append(bounds, len(units))
 		units = append(units, src.sentenceUnits(s, t.aligner.Aliases)...)
 	}
+	if quoted {
+		align.MarkQuoted(units[start:], src.quotations())
+	}
 	return units, append(bounds, len(units))
+}
+
+// anyQuoted reports whether some unit is inside quotation marks.
+func anyQuoted(units []align.Unit) bool {
+	for k := range units {
+		if units[k].Quoted {
+			return true
+		}
+	}
+	return false
 }
 
 // earlier reports whether a was published before b (unspun.Earlier).
