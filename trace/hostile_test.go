@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/demo"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/trace"
 )
@@ -95,4 +96,43 @@ func BenchmarkTraceRepeated(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzTraceDemo traces arbitrary text against the demo corpus: whatever the
+// page, tracing must not fail or panic, and every span it reports must
+// point at the text it claims, in the page and in the source.
+func FuzzTraceDemo(f *testing.F) {
+	for _, a := range parseLinesF(f, demo.Farm()) {
+		f.Add(a.Body)
+	}
+	f.Add("“They were cold,” said. “Hungry” — “laughing” Varga said: “")
+	f.Add("Posted March 3, 2031\n\nBy Ada Quill\n\n5:10 a.m. Fire. Inc. The end.")
+	s := demoStoreF(f)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, body string) {
+		tr, err := trace.New(ctx, s, nil, trace.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.Trace(ctx, unspun.Article{ID: "fuzz", Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range res.Sentences {
+			if body[st.Span.Start:st.Span.End] != st.Text {
+				t.Fatalf("sentence span does not hold its text")
+			}
+			for _, src := range st.Sources {
+				full, err := s.Get(ctx, src.Article.ID)
+				if err != nil || full.Body[src.Span.Start:src.Span.End] != src.Text || src.Coverage < 0 || src.Coverage > 1.0000001 {
+					t.Fatalf("source %s: span or coverage out of bounds", src.Article.ID)
+				}
+			}
+		}
+		for _, q := range res.Quotes {
+			if body[q.Span.Start:q.Span.End] != q.Text {
+				t.Fatalf("quote span does not hold its text")
+			}
+		}
+	})
 }

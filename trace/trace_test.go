@@ -20,6 +20,12 @@ import (
 
 func parseLines(t *testing.T, data []byte) []unspun.Article {
 	t.Helper()
+	return parseLinesF(t, data)
+}
+
+// parseLinesF is parseLines for fuzz targets and benchmarks.
+func parseLinesF(t testing.TB, data []byte) []unspun.Article {
+	t.Helper()
 	var out []unspun.Article
 	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
 		a, err := reader.ParseJSON(line)
@@ -34,9 +40,15 @@ func parseLines(t *testing.T, data []byte) []unspun.Article {
 // demoStore indexes the demo corpus in memory.
 func demoStore(t *testing.T) store.Store {
 	t.Helper()
+	return demoStoreF(t)
+}
+
+// demoStoreF is demoStore for fuzz targets and benchmarks.
+func demoStoreF(t testing.TB) store.Store {
+	t.Helper()
 	s := storetest.NewMemory()
 	var docs []store.Doc
-	for _, a := range parseLines(t, demo.Corpus()) {
+	for _, a := range parseLinesF(t, demo.Corpus()) {
 		docs = append(docs, index.Doc(a, align.DefaultAliases))
 	}
 	if err := s.Put(context.Background(), docs); err != nil {
