@@ -1,15 +1,12 @@
 package reader
 
 import (
-	"sync"
-
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/valyala/fastjson"
 	"io"
 	"net/url"
 	"reflect"
@@ -221,7 +218,7 @@ func ParseJSON(raw []byte) (unspun.Article, error) {
 	if !utf8.Valid(raw) {
 		return unspun.Article{}, fmt.Errorf("invalid UTF-8: %w", unspun.ErrInvalid)
 	}
-	r, ok := fastRecord(raw)
+	r, ok := scanRecord(raw)
 	if !ok {
 		// encoding/json for anything unusual, and for its precise error
 		// messages (which field, what type, at which byte).
@@ -253,74 +250,6 @@ func ParseJSON(raw []byte) (unspun.Article, error) {
 		a.Published = t
 	}
 	return a, nil
-}
-
-// parsers are fastjson parsers for reuse: a Parser keeps its buffers.
-var parsers = sync.Pool{New: func() any { return new(fastjson.Parser) }}
-
-// fastRecord decodes a line with fastjson, several times faster than
-// encoding/json on article-sized lines (JSON decoding was half of the time
-// of reading a corpus). It reports false for anything it does not decode
-// exactly as encoding/json would — invalid JSON, a field of the wrong type,
-// a field name in other letter case — and the caller then asks
-// encoding/json.
-func fastRecord(raw []byte) (jsonRecord, bool) {
-	if bytes.Contains(raw, []byte(`\ud`)) || bytes.Contains(raw, []byte(`\uD`)) {
-		return jsonRecord{}, false // escaped surrogates: fastjson keeps a lone one as text, encoding/json makes it U+FFFD
-	}
-	if !json.Valid(raw) {
-		return jsonRecord{}, false // fastjson is laxer (numbers with leading zeros): validity is encoding/json's
-	}
-	p := parsers.Get().(*fastjson.Parser)
-	defer parsers.Put(p)
-	v, err := p.ParseBytes(raw)
-	if err != nil || v.Type() != fastjson.TypeObject {
-		return jsonRecord{}, false
-	}
-	o, _ := v.Object()
-	var r jsonRecord
-	ok := true
-	o.Visit(func(key []byte, v *fastjson.Value) {
-		var dst **string
-		switch string(key) {
-		case "id":
-			dst = &r.ID
-		case "url":
-			dst = &r.URL
-		case "site":
-			dst = &r.Site
-		case "title":
-			dst = &r.Title
-		case "text":
-			dst = &r.Text
-		case "published":
-			dst = &r.Published
-		case "lang":
-			dst = &r.Lang
-		default:
-			for _, f := range [...]string{"id", "url", "site", "title", "text", "published", "lang"} {
-				if strings.EqualFold(string(key), f) {
-					ok = false // encoding/json matches names case-insensitively
-				}
-			}
-			return
-		}
-		switch v.Type() {
-		case fastjson.TypeString:
-			b := v.GetStringBytes()
-			if !utf8.Valid(b) {
-				ok = false // an escaped lone surrogate: encoding/json makes it U+FFFD
-				return
-			}
-			s := string(b)
-			*dst = &s
-		case fastjson.TypeNull:
-			*dst = nil
-		default:
-			ok = false
-		}
-	})
-	return r, ok
 }
 
 func deref(s *string) string {

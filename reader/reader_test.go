@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	unspun "github.com/unspun/unspun"
 )
@@ -184,9 +185,9 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// FuzzFastRecordAgrees checks the fast JSON path against encoding/json:
-// whenever fastRecord decodes a line, encoding/json must decode it to the
-// same record.
+// FuzzFastRecordAgrees checks the one-pass JSON scanner against
+// encoding/json: whenever scanRecord decodes a line, encoding/json must
+// accept it and decode it to the same record.
 func FuzzFastRecordAgrees(f *testing.F) {
 	f.Add([]byte(`{"id":"k1","text":"The dam held.\nIt did.","published":"2031-04-02","extra":{"a":[1,2]}}`))
 	f.Add([]byte(`{"id":"a","text":"\u00e9\ud83d\ude00 \"q\" \\ \/","url":null}`))
@@ -194,16 +195,56 @@ func FuzzFastRecordAgrees(f *testing.F) {
 	f.Add([]byte(`{"id":"x","text":"\ud800"}`))
 	f.Add([]byte(`{"id":"x","id":"y","text":"z"}`))
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		got, ok := fastRecord(raw)
+		if !utf8.Valid(raw) {
+			return // ParseJSON refuses it before
+		}
+		got, ok := scanRecord(raw)
 		if !ok {
 			return
 		}
 		var want jsonRecord
 		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatalf("fastRecord decoded %q, encoding/json refuses it: %v", raw, err)
+			t.Fatalf("scanRecord decoded %q, encoding/json refuses it: %v", raw, err)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: fast %+v, encoding/json %+v", raw, deref(got.Text), deref(want.Text))
 		}
 	})
+}
+
+// TestScanRecord: the one-pass scanner decodes ordinary lines itself and
+// leaves every line it cannot decode exactly as encoding/json to it.
+func TestScanRecord(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		ok   bool
+	}{
+		{`{"id":"a","text":"The dam held.\nIt did.","published":null,"extra":{"n":[1,-2.5e3,true,null,"x\"y"]}}`, true},
+		{`  {"text":"caf\u00e9 \"q\" \\ \/ \t","url":"https://x.test/"}  `, true},
+		{`{}`, true},
+		{`{"id":"a","text":"b","n":000}`, false},    // a leading zero: invalid JSON
+		{`{"id":"a","text":"b"} x`, false},          // trailing garbage
+		{"{\"id\":\"a\",\"text\":\"b\tc\"}", false}, // a raw control character in a string
+		{`{"id":"a","text":"\ud83d\ude00"}`, false}, // escaped surrogates: encoding/json's rules
+		{`{"ID":"a","text":"b"}`, false},            // a schema name in other case
+		{`{"id":7,"text":"b"}`, false},              // a schema field of another type
+		{`{"id":"a","text":"b",}`, false},           // a trailing comma
+		{`[{"id":"a"}]`, false},
+	} {
+		got, ok := scanRecord([]byte(tc.line))
+		if ok != tc.ok {
+			t.Errorf("%s: scanned %v, want %v", tc.line, ok, tc.ok)
+			continue
+		}
+		if ok {
+			var want jsonRecord
+			if err := json.Unmarshal([]byte(tc.line), &want); err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %+v, encoding/json %+v (%v)", tc.line, got, want, err)
+			}
+		}
+	}
+	deep := strings.Repeat("[", maxDepth+10) + strings.Repeat("]", maxDepth+10)
+	if _, ok := scanRecord([]byte(`{"id":"a","text":"b","x":` + deep + `}`)); ok {
+		t.Error("a value nested past the depth limit was accepted")
+	}
 }
