@@ -108,6 +108,17 @@ type SentenceTrace struct {
 	Furniture bool
 }
 
+// Copied reports whether the sentence was copied: it has a source that is
+// not a later copy (a page that every carrier copied later is their origin).
+func (st SentenceTrace) Copied() bool {
+	for _, src := range st.Sources {
+		if !src.Later {
+			return true
+		}
+	}
+	return false
+}
+
 // Quote is a quotation in an article and, when known, who said it.
 type Quote struct {
 	Span    Span

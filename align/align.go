@@ -129,12 +129,6 @@ type Options struct {
 	ContainMinSimilarity float64
 	ContainMinAnchors    int
 
-	// MinCoverage is the least Coverage of an accepted pair, and
-	// MinEvidence the least Evidence: the source must account for enough of
-	// the sentence's informative weight, and part of it must be words
-	// beyond names and numbers. Both need Info set on the copy's units.
-	MinCoverage, MinEvidence float64
-
 	// MaxSlot is the longest run of unrelated one-for-one substitutions,
 	// between matched words on both sides, that still counts as a spinner's
 	// word swap (in coverage and in the edit script). Longer runs, and runs
@@ -147,7 +141,7 @@ type Options struct {
 
 // DefaultOptions are the settings measured on the development sets (README).
 var DefaultOptions = Options{MinSimilarity: 0.55, MinAnchors: 2, MaxExtend: 8, ContainMinSimilarity: 0.8, ContainMinAnchors: 4,
-	MinCoverage: 0, MinEvidence: 0, MaxSlot: 3, SlotCredit: 1}
+	MaxSlot: 3, SlotCredit: 1}
 
 // Result is the alignment of a copy's sentence to a source.
 type Result struct {
@@ -313,7 +307,7 @@ func (a *Aligner) Align(copyUnits []Unit, copyBody string, srcUnits []Unit, srcB
 	}
 	local = appendTrailingEdge(local, nil, srcUnits[bj:sEnd])
 	c := a.finish(local, copyUnits, qi0, copyBody, srcUnits[sStart:sEnd], srcBody)
-	if c.Similarity >= a.Options.ContainMinSimilarity && c.Anchors >= a.Options.ContainMinAnchors && c.Evidence >= a.Options.MinEvidence {
+	if c.Similarity >= a.Options.ContainMinSimilarity && c.Anchors >= a.Options.ContainMinAnchors {
 		c.Accepted, c.Contained = true, true
 		return c
 	}
@@ -435,8 +429,7 @@ func (a *Aligner) finish(ops []op, copy []Unit, lo int, copyBody string, src []U
 	}
 	r.Copy = unspun.Span{Start: copy[lo].Start, End: copy[i-1].End}
 	r.Coverage, r.Evidence = Coverage(copy, r.Credit)
-	r.Accepted = r.Similarity >= a.Options.MinSimilarity && r.Anchors >= a.Options.MinAnchors &&
-		r.Coverage >= a.Options.MinCoverage && r.Evidence >= a.Options.MinEvidence
+	r.Accepted = r.Similarity >= a.Options.MinSimilarity && r.Anchors >= a.Options.MinAnchors
 	return r
 }
 

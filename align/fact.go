@@ -1,6 +1,10 @@
 package align
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/unspun/unspun/text"
+)
 
 // Meaning-changing edits. A copy that turns "will" into "will not", 54 into
 // 45 or one minister into another is still a copy, and the reader must see
@@ -18,13 +22,10 @@ func isNegation(u *Unit) bool {
 	return negations[u.Norm] || strings.HasSuffix(u.Norm, "n't") || strings.HasSuffix(u.Norm, "n’t")
 }
 
-// dateWords are the names of months and weekdays: swapping one for another
-// changes a date. "May" is left out: it is far more often the verb.
-var dateWords = map[string]bool{
-	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
-	"august": true, "september": true, "october": true, "november": true, "december": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
-}
+// isDateWord reports whether a word names a month or a weekday: swapping
+// one for another changes a date. "May" is left out: it is far more often
+// the verb.
+func isDateWord(norm string) bool { return norm != "may" && text.IsDateName(norm) }
 
 // isFact reports whether substituting the source's unit s by the copy's c
 // changes a fact: a different number or date, one negated and one not, or
@@ -38,7 +39,7 @@ func isFact(c, s *Unit) bool {
 		return true
 	case isNegation(c) != isNegation(s):
 		return true
-	case dateWords[c.Norm] && dateWords[s.Norm]:
+	case isDateWord(c.Norm) && isDateWord(s.Norm):
 		return true
 	}
 	return c.Name && s.Name && !c.Stopword && !s.Stopword
@@ -50,7 +51,7 @@ func isFact(c, s *Unit) bool {
 func changesFact(units []Unit, interior bool) bool {
 	for k := range units {
 		u := &units[k]
-		if isNegation(u) || interior && (u.Number || dateWords[u.Norm]) {
+		if isNegation(u) || interior && (u.Number || isDateWord(u.Norm)) {
 			return true
 		}
 	}

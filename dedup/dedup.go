@@ -326,7 +326,11 @@ func (c *Clusterer) Clusters() [][]Member {
 		r := c.find(int32(i))
 		groups[r] = append(groups[r], int32(i))
 	}
-	var out [][]Member
+	type cluster struct {
+		members []Member
+		first   int32 // the order added of the earliest member
+	}
+	var cs []cluster
 	for _, g := range groups {
 		if len(g) < 2 {
 			continue
@@ -335,13 +339,15 @@ func (c *Clusterer) Clusters() [][]Member {
 		for k, i := range g {
 			docs[k] = c.docs[i]
 		}
-		out = append(out, Cluster(docs))
+		ms := Cluster(docs)
+		first := g[slices.Index(docs, ms[0].Doc)]
+		cs = append(cs, cluster{ms, first})
 	}
-	order := map[*Doc]int{}
-	for i, d := range c.docs {
-		order[d] = i
+	sort.Slice(cs, func(i, j int) bool { return cs[i].first < cs[j].first })
+	out := make([][]Member, len(cs))
+	for i, cl := range cs {
+		out[i] = cl.members
 	}
-	sort.Slice(out, func(i, j int) bool { return order[out[i][0].Doc] < order[out[j][0].Doc] })
 	return out
 }
 

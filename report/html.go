@@ -89,17 +89,8 @@ func sentenceStatus(st unspun.SentenceTrace) string {
 		return "furniture"
 	case len(st.Sources) == 0:
 		return "original"
-	case !hasEarlierSource(st.Sources):
+	case !st.Copied():
 		return "earlier"
 	}
 	return "copied"
-}
-
-func hasEarlierSource(sources []unspun.Source) bool {
-	for _, s := range sources {
-		if !s.Later {
-			return true
-		}
-	}
-	return false
 }

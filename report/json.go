@@ -6,10 +6,12 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"strconv"
 	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/dedup"
+	"github.com/unspun/unspun/story"
 )
 
 // The JSON shapes of the contract (docs/json.md). Field order is the order
@@ -229,6 +231,33 @@ func Cluster(n int, members []dedup.Member) ClusterJSON {
 			Published: date(m.Doc.Published), Similarity: round(m.Similarity)})
 	}
 	return c
+}
+
+// StoryJSON is one line of `unspun stories --format json`.
+type StoryJSON struct {
+	Story   string            `json:"story"`
+	Title   string            `json:"title"`
+	First   *string           `json:"first"`
+	Last    *string           `json:"last"`
+	Members []StoryMemberJSON `json:"members"`
+}
+
+// StoryMemberJSON is one article of a story.
+type StoryMemberJSON struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Site      string  `json:"site"`
+	Published *string `json:"published"`
+}
+
+// Story converts the n-th story.
+func Story(n int, st story.Story) StoryJSON {
+	out := StoryJSON{Story: strconv.Itoa(n), Title: st.Title, First: date(st.First), Last: date(st.Last),
+		Members: make([]StoryMemberJSON, 0, len(st.Members))}
+	for _, m := range st.Members {
+		out.Members = append(out.Members, StoryMemberJSON{ID: m.ID, URL: m.URL, Site: m.Site, Published: date(m.Published)})
+	}
+	return out
 }
 
 // WriteJSON writes v as one line of JSON. HTML characters are not escaped:

@@ -15,7 +15,7 @@ var dateLineLeads = map[string]bool{
 
 // dateLineWords may fill a date line besides numbers.
 var dateLineWords = map[string]bool{
-	"on": true, "at": true, "am": true, "pm": true, "a.m": true, "p.m": true, "a": true, "m": true, "p": true,
+	"on": true, "at": true, "am": true, "pm": true, "a": true, "m": true, "p": true,
 	"updated": true, "published": true, "posted": true, "modified": true, "last": true, "first": true, "and": true,
 	"est": true, "edt": true, "cst": true, "cdt": true, "pst": true, "pdt": true, "gmt": true, "utc": true, "bst": true,
 	"cet": true, "cest": true, "et": true, "pt": true, "ist": true, "aest": true, "ago": true, "hours": true,
@@ -49,7 +49,7 @@ func IsFurniture(sentence string) bool {
 	hasDate := false
 	for k, t := range toks {
 		switch {
-		case t.Number || datedWords[t.Norm]:
+		case t.Number || dateNames[t.Norm] || datedWords[t.Norm]:
 			hasDate = true
 		case dateLineWords[t.Norm] || k == 0 && dateLineLeads[t.Norm]:
 		default:
@@ -59,12 +59,19 @@ func IsFurniture(sentence string) bool {
 	return hasDate
 }
 
-// datedWords name a day on their own.
-var datedWords = map[string]bool{
+// dateNames are the names of the months and the weekdays, folded.
+var dateNames = map[string]bool{
 	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
 	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+}
+
+// IsDateName reports whether a folded word names a month or a weekday.
+func IsDateName(norm string) bool { return dateNames[norm] }
+
+// datedWords name a day on their own, besides the month and weekday names.
+var datedWords = map[string]bool{
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
 	"sept": true, "oct": true, "nov": true, "dec": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
 	"today": true, "yesterday": true, "ago": true,
 }

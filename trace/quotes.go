@@ -2,7 +2,6 @@ package trace
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"strings"
 
@@ -80,14 +79,11 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 	for _, p := range list {
 		bestByDoc := map[uint32]unspun.QuoteSource{}
 		for _, c := range p.cands {
-			src, err := t.doc(ctx, c.Doc)
-			if errors.Is(err, unspun.ErrNotFound) {
-				continue
-			}
+			src, err := t.candidate(ctx, a, c)
 			if err != nil {
 				return nil, err
 			}
-			if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL || int(c.Sentence) >= len(src.sentences) {
+			if src == nil {
 				continue
 			}
 			if _, ok := bestByDoc[c.Doc]; ok {
@@ -105,10 +101,8 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 					break
 				}
 			}
-			meta := src.article
-			meta.Body = ""
-			docs[meta.ID] = src
-			bestByDoc[c.Doc] = unspun.QuoteSource{Article: meta, Span: span, Text: src.article.Body[span.Start:span.End]}
+			docs[src.article.ID] = src
+			bestByDoc[c.Doc] = unspun.QuoteSource{Article: src.meta(), Span: span, Text: src.article.Body[span.Start:span.End]}
 		}
 		out := make([]unspun.QuoteSource, 0, len(bestByDoc))
 		for _, s := range bestByDoc {

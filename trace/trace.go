@@ -91,6 +91,13 @@ type sourceDoc struct {
 	quoteSpans []unspun.Span
 }
 
+// meta is the article without its body: what a reported source carries.
+func (d *sourceDoc) meta() unspun.Article {
+	m := d.article
+	m.Body = ""
+	return m
+}
+
 func (d *sourceDoc) quoteList() []unspun.Quote {
 	if !d.quoted {
 		d.quotes, d.quoted = quote.Extract(d.article.Body), true
@@ -296,6 +303,24 @@ func collapse(body string, an index.Analysis) (d index.Analysis, firstOf, at []i
 	return d, firstOf, at
 }
 
+// candidate returns the stored article of a candidate sentence, or nil when
+// the candidate is to be passed over: the article was replaced since it was
+// indexed (it is gone, or the posting names a sentence it no longer has), or
+// it is the traced article itself (same ID or URL).
+func (t *Tracer) candidate(ctx context.Context, a unspun.Article, c index.Candidate) (*sourceDoc, error) {
+	src, err := t.doc(ctx, c.Doc)
+	if errors.Is(err, unspun.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL || int(c.Sentence) >= len(src.sentences) {
+		return nil, nil
+	}
+	return src, nil
+}
+
 // maxPerDoc bounds the candidate sentences of one source article that are
 // verified for one sentence: two places for a merged sentence's two parts,
 // and one more; a hostile article that repeats a sentence thousands of
@@ -330,18 +355,12 @@ func (t *Tracer) verify(ctx context.Context, a unspun.Article, units []align.Uni
 			continue // an article that repeats the sentence: its first places tell all
 		}
 		perDoc[c.Doc]++
-		src, err := t.doc(ctx, c.Doc)
-		if errors.Is(err, unspun.ErrNotFound) {
-			continue // replaced since it was indexed
-		}
+		src, err := t.candidate(ctx, a, c)
 		if err != nil {
 			return nil, err
 		}
-		if src.article.ID == a.ID || a.URL != "" && src.article.URL == a.URL {
+		if src == nil {
 			continue
-		}
-		if int(c.Sentence) >= len(src.sentences) {
-			continue // a posting of a replaced article's sentence
 		}
 		t.window, t.bounds = t.sourceWindow(t.window[:0], t.bounds[:0], src, int(c.Sentence), quoted)
 		r := t.aligner.Align(units, a.Body, t.window, src.article.Body, t.bounds)
@@ -436,9 +455,7 @@ func (t *Tracer) rank(a unspun.Article, units []align.Unit, vs []verified) (out 
 	}
 	for k, v := range kept {
 		t.linked[v.doc.article.ID] = v.doc
-		meta := v.doc.article
-		meta.Body = ""
-		out = append(out, unspun.Source{Article: meta, Span: v.r.Source,
+		out = append(out, unspun.Source{Article: v.doc.meta(), Span: v.r.Source,
 			Text: v.doc.article.Body[v.r.Source.Start:v.r.Source.End], Similarity: v.r.Similarity,
 			Coverage: v.r.Coverage, Earliest: k == origin, Later: isLater(v.doc.article, a), Edits: v.r.Edits})
 	}
@@ -510,7 +527,7 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 			s.Furniture++
 			continue
 		}
-		if !hasEarlierSource(st.Sources) {
+		if !st.Copied() {
 			continue
 		}
 		s.CopiedSentences++
@@ -547,13 +564,4 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		}
 	}
 	return s
-}
-
-func hasEarlierSource(sources []unspun.Source) bool {
-	for _, src := range sources {
-		if !src.Later {
-			return true
-		}
-	}
-	return false
 }

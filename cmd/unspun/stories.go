@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	unspun "github.com/unspun/unspun"
@@ -23,22 +22,6 @@ stories whose centroids are as similar. With PATHs, the given
 articles (in memory); without, every article of the index. Stories are not
 yet kept in the index: each run clusters anew.
 `
-
-// storyLine is one line of `unspun stories --format json`.
-type storyLine struct {
-	Story   string        `json:"story"`
-	Title   string        `json:"title"`
-	First   *string       `json:"first"`
-	Last    *string       `json:"last"`
-	Members []storyMember `json:"members"`
-}
-
-type storyMember struct {
-	ID        string  `json:"id"`
-	URL       string  `json:"url"`
-	Site      string  `json:"site"`
-	Published *string `json:"published"`
-}
 
 func runStories(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("stories", storiesHelp)
@@ -71,22 +54,18 @@ func runStories(ctx context.Context, a *app, args []string) int {
 	start := time.Now()
 	stories := story.Cluster(arts, story.DefaultOptions)
 	for n, st := range stories {
-		line := storyLine{Story: strconv.Itoa(n), Title: st.Title, First: rfc3339(st.First), Last: rfc3339(st.Last)}
-		for _, m := range st.Members {
-			line.Members = append(line.Members, storyMember{ID: m.ID, URL: m.URL, Site: m.Site, Published: rfc3339(m.Published)})
-		}
 		if format.value == "json" {
-			if err := report.WriteJSON(a.stdout, line); err != nil {
+			if err := report.WriteJSON(a.stdout, report.Story(n, st)); err != nil {
 				return a.fail("stories", err)
 			}
 			continue
 		}
-		first, last := "date unknown", ""
-		if line.First != nil {
-			first, last = (*line.First)[:10], " to "+(*line.Last)[:10]
+		dates := "date unknown"
+		if !st.First.IsZero() {
+			dates = st.First.Format("2006-01-02") + " to " + st.Last.Format("2006-01-02")
 		}
-		fmt.Fprintf(a.stdout, "story %d · %s · %s%s\n  %s\n", n, report.Plural(len(line.Members), "article"), first, last, line.Title)
-		for _, m := range line.Members {
+		fmt.Fprintf(a.stdout, "story %d · %s · %s\n  %s\n", n, report.Plural(len(st.Members), "article"), dates, st.Title)
+		for _, m := range st.Members {
 			fmt.Fprintf(a.stdout, "    %s  %s\n", m.Site, m.ID)
 		}
 		fmt.Fprintln(a.stdout)
@@ -94,14 +73,6 @@ func runStories(ctx context.Context, a *app, args []string) int {
 	fmt.Fprintf(a.stderr, "%s in %s, skipped %s%s, in %.2fs\n", storiesCount(len(stories)), report.Plural(len(arts), "article"),
 		report.Plural(in.skipped, "bad record"), in.passedOver(), time.Since(start).Seconds())
 	return in.status()
-}
-
-func rfc3339(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	s := t.Format(time.RFC3339)
-	return &s
 }
 
 func storiesCount(n int) string {
