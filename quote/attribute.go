@@ -47,7 +47,7 @@ func nameWord(t text.Token) bool {
 }
 
 // titleLead are words after which a capitalised quoted string is a title.
-var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
+var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nnickname\nnicknamed\ndubbed\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
 
 // lookBack bounds how many words (or quotes) name resolution looks back
 // over, which keeps extraction linear in the article's length.
@@ -66,6 +66,9 @@ type attributor struct {
 	toks   []text.Token
 	bounds []int // clause ends: sentence ends outside quotes and line breaks, sorted
 	found  []*unspun.Speaker
+	// caseOf records how the article writes each word (seenLower,
+	// seenCapitalInside), built on first use by commonWord.
+	caseOf map[string]uint8
 }
 
 func newAttributor(body string, spans []span) *attributor {
@@ -76,6 +79,9 @@ func newAttributor(body string, spans []span) *attributor {
 			k++
 		}
 		if k < len(spans) && i >= spans[k].start {
+			if endsSentence(body, spans[k]) {
+				a.bounds = append(a.bounds, spans[k].end)
+			}
 			i = spans[k].end - 1
 			continue
 		}
@@ -83,12 +89,43 @@ func newAttributor(body string, spans []span) *attributor {
 		case '\n':
 			a.bounds = append(a.bounds, i)
 		case '.', '!', '?', ';':
-			if (i+1 >= len(body) || body[i+1] == ' ' || body[i+1] == '\n') && !(body[i] == '.' && afterAbbreviation(body, i)) {
+			if spaceAt(body, i+1) && !(body[i] == '.' && afterAbbreviation(body, i)) {
 				a.bounds = append(a.bounds, i+1)
 			}
 		}
 	}
 	return a
+}
+
+// spaceAt reports whether a sentence may end before i: the text ends there
+// or a space follows (crawled pages often put a no-break space after a
+// full stop).
+func spaceAt(body string, i int) bool {
+	if i >= len(body) {
+		return true
+	}
+	switch body[i] {
+	case ' ', '\n', '\t', '\r':
+		return true
+	}
+	return strings.HasPrefix(body[i:], "\u00a0")
+}
+
+// endsSentence reports whether quote q closes its sentence: its words end
+// with a full stop, question or exclamation mark, and a capital opens what
+// follows (“We were lucky.” Trump called …). The closing mark's own
+// attribution (“We were lucky.” Reyes said.) still reads past this bound,
+// since clause looks for the first bound after the quote's end.
+func endsSentence(body string, q span) bool {
+	inner := strings.TrimRightFunc(body[q.start:q.end], func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '!' && r != '?'
+	})
+	if inner == "" || !strings.ContainsAny(inner[len(inner)-1:], ".!?") || !spaceAt(body, q.end) {
+		return false
+	}
+	rest := strings.TrimLeft(body[q.end:], " \t\u00a0")
+	r, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsUpper(r)
 }
 
 // afterAbbreviation reports whether the dot at i ends a title or an initial
@@ -99,7 +136,8 @@ func afterAbbreviation(body string, i int) bool {
 		j--
 	}
 	w := strings.ToLower(body[j:i])
-	return len(w) == 1 || titles[w] && len(w) <= 4
+	// "in July. Cruz said": a whole month name ends a sentence.
+	return len(w) == 1 || titles[w] && len(w) <= 4 && !text.IsDateName(w)
 }
 
 // clause returns the text range around quote i that attribution may use:
@@ -108,7 +146,7 @@ func afterAbbreviation(body string, i int) bool {
 func (a *attributor) clause(i int) (before, after [2]int) {
 	q := a.spans[i]
 	start, end := a.sentenceStart(q.start), len(a.body)
-	if k := sort.SearchInts(a.bounds, q.end); k < len(a.bounds) {
+	if k := sort.SearchInts(a.bounds, q.end+1); k < len(a.bounds) {
 		end = a.bounds[k]
 	}
 	if i > 0 && a.spans[i-1].end > start {
@@ -165,6 +203,15 @@ func cueAt(toks []text.Token, i int) int {
 	return 0
 }
 
+// beForms make a following participle passive.
+var beForms = wordSet("is\nare\nwas\nwere\nbe\nbeen\nbeing")
+
+// passive reports whether the cue at toks[i] is a passive participle ("it
+// was labeled “Mostly True”"): speech, but its subject is not the speaker.
+func passive(toks []text.Token, i int) bool {
+	return i > 0 && beForms[toks[i-1].Norm] && strings.HasSuffix(toks[i].Norm, "ed")
+}
+
 // isAdverb recognises adverbs that sit between a subject and its cue.
 func isAdverb(norm string) bool {
 	switch norm {
@@ -207,6 +254,14 @@ func (a *attributor) isNotSpeech(i int) bool {
 	}
 	if n := len(prev); n >= 1 && titleLead[prev[n-1].Norm] {
 		return true // on “Evening Ferry Hour”, the film “13th”
+	}
+	if n := len(prev); n >= 1 && prev[n-1].Capital && strings.HasSuffix(prev[n-1].Norm, "'s") && a.onlyMarks(prev[n-1], inner[0]) {
+		return true // KNA's “Evening Ferry Hour”: a programme of an outlet
+	}
+	if n := len(prev); n >= 1 && nameWord(prev[n-1]) && a.onlyMarks(prev[n-1], inner[0]) {
+		if next := a.tokensIn(after); len(next) > 0 && nameWord(next[0]) && a.onlyMarks(inner[len(inner)-1], next[0]) {
+			return true // Marta “Mimi” Lind: a nickname inside a name
+		}
 	}
 	for _, r := range [][2]int{before, after} {
 		for k, toks := 0, a.tokensIn(r); k < len(toks); k++ {
@@ -253,7 +308,7 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string, string) {
 	// The quote continues the previous quote's speaker: in the same
 	// paragraph, or starting the next one, unless a statement of someone
 	// else's stands between them ("Lind said …", "But she stressed …").
-	if i > 0 && a.found[i-1] != nil && a.paragraphsBetween(a.spans[i-1].end, a.spans[i].start) <= 1 && !a.statementBetween(i) {
+	if i > 0 && a.found[i-1] != nil && a.paragraphsBetween(a.spans[i-1].end, a.spans[i].start) <= 1 && !a.statementBetween(i) && a.continues(i) {
 		a.found[i] = a.found[i-1]
 		return a.found[i-1], "", unspun.FromInherited
 	}
@@ -266,6 +321,19 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string, string) {
 	return nil, "", ""
 }
 
+// continues reports whether quote i can continue the previous quote: it
+// opens its sentence, or shares its sentence with the previous quote. A
+// quote inside a sentence of its own belongs to that sentence's words
+// ("The choice was between going after Trump as “unfit” or …"), even when
+// they name no speaker.
+func (a *attributor) continues(i int) bool {
+	start := a.sentenceStart(a.spans[i].start)
+	if a.spans[i-1].end > start {
+		return true
+	}
+	return strings.TrimFunc(a.body[start:a.spans[i].start], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) == ""
+}
+
 // statementBetween reports whether a sentence with a cue of its own stands
 // between quote i-1's sentence and quote i: that statement's speaker, not
 // the earlier quote's, is the nearer context, and the earlier speaker is
@@ -273,7 +341,7 @@ func (a *attributor) attribute(i int) (*unspun.Speaker, string, string) {
 func (a *attributor) statementBetween(i int) bool {
 	prevEnd := a.spans[i-1].end
 	// Skip quote i-1's own attribution: the rest of its sentence.
-	k := sort.SearchInts(a.bounds, prevEnd)
+	k := sort.SearchInts(a.bounds, prevEnd+1)
 	if k >= len(a.bounds) {
 		return false
 	}
@@ -329,6 +397,12 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 			}
 		}
 	}
+	// ”, per the party's bylaws: "per" right after the quote attributes it.
+	if len(toks) > 1 && toks[0].Norm == "per" && !endsSentence {
+		if sp := a.speaker(upToComma(a.body, toks[1:])); sp != nil {
+			return sp, a.body[toks[0].Start:toks[0].End]
+		}
+	}
 	// ”, Ana Reyes, the mayor of Brenno and a former judge, said: a name and
 	// its apposition may put the cue far from the quote.
 	limit := maxAfter
@@ -344,6 +418,15 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 		cue := a.body[toks[c].Start:toks[c+n-1].End]
 		if endsSentence && !a.shortAttribution(toks, c, n) {
 			return nil, ""
+		}
+		if endsSentence && strings.Trim(a.body[toks[c+n-1].End:r[1]], " \t\u00a0,:") == "" && r[1] < len(a.body) && a.inQuote(r[1]) {
+			// “… change.” She adds, “What kind of …”: the cue introduces
+			// the next quote, not this one.
+			return nil, ""
+		}
+		if c > 1 && toks[0].Norm == "as" {
+			// ”, as a Homeland Security memo put it
+			return a.speaker(toks[1:c]), cue
 		}
 		if c > 0 && !startsLikeSubject(toks[0]) && !titledName(toks[:c]) {
 			// ” is held to account, Reyes said: the subject is the last
@@ -361,6 +444,11 @@ func (a *attributor) fromAfter(r [2]int) (*unspun.Speaker, string) {
 		}
 		if c > 0 {
 			return a.speaker(toks[:c]), cue // subject before the cue
+		}
+		if strings.HasSuffix(toks[c].Norm, "ing") {
+			// ”, adding that its value quadrupled: a participle goes on with
+			// the sentence's subject, which the words before the quote give.
+			return nil, ""
 		}
 		rest := toks[n:]
 		phrase := firstNamePhrase(upToComma(a.body, rest))
@@ -545,7 +633,7 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 	lo := max(0, len(toks)-maxBefore)
 	for c := len(toks) - 1; c >= lo; c-- {
 		n := cueAt(toks, c)
-		if n == 0 {
+		if n == 0 || passive(toks, c) {
 			continue
 		}
 		cue := a.body[toks[c].Start:toks[c+n-1].End]
@@ -554,6 +642,12 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 		}
 		if c == 0 {
 			return nil, ""
+		}
+		if rel := toks[c-1]; c > 1 && isRelative(toks[c-1:c]) && a.spaced(toks[c-2], rel) {
+			// "saying anybody who complains", "told a young woman who
+			// suggested": a relative clause without a comma narrows a noun
+			// (not a speaker); the cue before it governs the quote.
+			continue
 		}
 		if rel := toks[c-1]; c > 1 && isRelative(toks[c-1:c]) {
 			// "Lind, who called it “a farce”": the mention is "who", where the
@@ -591,9 +685,42 @@ func (a *attributor) fromBefore(r [2]int, i int) (*unspun.Speaker, string) {
 				return sp, cue
 			}
 		}
-		return a.speaker(subj), cue
+		sp := a.speaker(subj)
+		if sp != nil && sp.Mention != nil && a.objectAt(sp.Mention.Start) {
+			// "rated 32% of Republican claims as", "sponsored by NBC News and
+			// said": a name after a preposition or a number is not the cue's
+			// subject; the sentence's is.
+			if s := a.subjectAt(a.sentenceStart(toks[c].Start), toks[c].Start); s != nil && !a.objectAt(s.Mention.Start) {
+				return s, cue
+			}
+		}
+		return sp, cue
 	}
 	return nil, ""
+}
+
+// spaced reports whether only spaces separate tokens x and y (no comma,
+// dash or other mark).
+func (a *attributor) spaced(x, y text.Token) bool {
+	return strings.TrimSpace(a.body[x.End:y.Start]) == ""
+}
+
+// onlyMarks reports whether only spaces and quotation marks separate
+// tokens x and y: the words run on across a quote's edge.
+func (a *attributor) onlyMarks(x, y text.Token) bool {
+	return strings.Trim(a.body[x.End:y.Start], " \u00a0\"'“”‘’«»") == ""
+}
+
+// objectAt reports whether the mention starting at pos follows a
+// preposition or a number in its clause: "to Ukraine", "in Chelsea", "14
+// Catholics".
+func (a *attributor) objectAt(pos int) bool {
+	k := searchTok(a.toks, pos)
+	if k == 0 || k >= len(a.toks) || !a.spaced(a.toks[k-1], a.toks[k]) {
+		return false
+	}
+	prev := a.toks[k-1]
+	return prepositions[prev.Norm] || prev.Number
 }
 
 // isRelative reports whether subj is a lone relative pronoun.
@@ -641,7 +768,7 @@ func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
 	// An opening phrase ("Following the debate, Reyes said", "On Monday,
 	// she said"): the subject comes after its comma.
 	if k < len(a.toks) && (clauseOpeners[a.toks[k].Norm] || strings.HasSuffix(a.toks[k].Norm, "ing")) {
-		for j := k + 1; j < len(a.toks) && j < k+10 && a.toks[j].Start < limit; j++ {
+		for j := k + 1; j < len(a.toks) && j < k+20 && a.toks[j].Start < limit; j++ {
 			if strings.Contains(a.body[a.toks[j-1].End:a.toks[j].Start], ",") {
 				k = j
 				break
@@ -662,11 +789,53 @@ func (a *attributor) subjectAt(pos, limit int) *unspun.Speaker {
 			for e+1 < len(a.toks) && nameWord(a.toks[e+1]) && a.adjacent(a.toks[e], a.toks[e+1]) {
 				e++
 			}
+			if j > k && (prepositions[a.toks[j-1].Norm] || a.toks[j-1].Number) {
+				// "The dispute centers on Ohio's removal", "To date, 14
+				// Catholics": a name after a preposition or a number is
+				// not the clause's subject.
+				j = e
+				continue
+			}
+			if j == k && e == j && a.commonWord(t.Norm) {
+				// "Calls men derogatory names": a capital only because it
+				// opens the sentence; the article uses the word in lower case
+				// and never capitalises it inside a sentence.
+				continue
+			}
 			return a.speaker(a.toks[j : e+1])
 		}
 	}
 	return nil
 }
+
+// commonWord reports whether the article writes the word norm in lower
+// case and never capitalises it inside a sentence: the evidence that a
+// sentence-opening capital is not a name.
+func (a *attributor) commonWord(norm string) bool {
+	if a.caseOf == nil {
+		a.caseOf = map[string]uint8{}
+		for j, t := range a.toks {
+			if !t.Capital {
+				a.caseOf[t.Norm] |= seenLower
+				continue
+			}
+			if j == 0 {
+				continue
+			}
+			gap := strings.TrimRight(a.body[a.toks[j-1].End:t.Start], " \t\u00a0\"'“‘")
+			if gap == "" || !strings.ContainsAny(gap[len(gap)-1:], ".!?\n:") {
+				a.caseOf[t.Norm] |= seenCapitalInside
+			}
+		}
+	}
+	return a.caseOf[norm] == seenLower
+}
+
+// How commonWord has seen a word written.
+const (
+	seenLower uint8 = 1 << iota
+	seenCapitalInside
+)
 
 // prepositions before a name make it a place or an outlet, not a person
 // a pronoun can stand for.
@@ -708,12 +877,16 @@ func upToComma(body string, toks []text.Token) []text.Token {
 // punctuation) of toks.
 func lastSegment(body string, toks []text.Token) []text.Token {
 	for k := len(toks) - 1; k > 0; k-- {
-		if strings.ContainsAny(body[toks[k-1].End:toks[k].Start], ",;:()—") {
+		if strings.ContainsAny(body[toks[k-1].End:toks[k].Start], segmentMarks) {
 			return toks[k:]
 		}
 	}
 	return toks
 }
+
+// segmentMarks end a phrase: commas, parentheses and dashes (an en dash
+// between words is a dash; in "3–1" no gap holds it).
+const segmentMarks = ",;:()—―–"
 
 // subjectBefore picks the subject of a cue from the words before it,
 // passing over an apposition: "Ana Reyes, the mayor, said" → Ana Reyes;
@@ -722,7 +895,7 @@ func subjectBefore(body string, toks []text.Token) []text.Token {
 	var segs [][]text.Token
 	start := 0
 	for k := 1; k <= len(toks); k++ {
-		if k == len(toks) || strings.ContainsAny(body[toks[k-1].End:toks[k].Start], ",;:()—") {
+		if k == len(toks) || strings.ContainsAny(body[toks[k-1].End:toks[k].Start], segmentMarks) {
 			segs = append(segs, toks[start:k])
 			start = k
 		}
@@ -731,6 +904,9 @@ func subjectBefore(body string, toks []text.Token) []text.Token {
 	endsWithComma := strings.Contains(body[last[len(last)-1].End:min(len(body), last[len(last)-1].End+2)], ",")
 	if endsWithComma && len(segs) >= 2 && startsWithDeterminer(last) {
 		return segs[len(segs)-2] // Ana Reyes, a doctor, said
+	}
+	if len(segs) >= 2 && clauseOpeners[segs[len(segs)-2][0].Norm] {
+		return last // "At a press conference in Chelsea, the mayor said": an opening phrase, then the subject
 	}
 	if len(segs) >= 2 && startsWithDeterminer(last) && !hasName(last) && hasName(segs[len(segs)-2]) {
 		return segs[len(segs)-2]
