@@ -71,10 +71,15 @@ type attributor struct {
 	caseOf map[string]uint8
 }
 
-func newAttributor(body string, spans []span) *attributor {
-	a := &attributor{body: body, spans: spans, toks: text.Tokens(body), found: make([]*unspun.Speaker, len(spans))}
+// newAttributor reads body's words into toks (reusing its room) and finds
+// its clause ends.
+func newAttributor(body string, spans []span, toks []text.Token) *attributor {
+	a := &attributor{body: body, spans: spans, toks: text.AppendTokens(toks, body, 0), found: make([]*unspun.Speaker, len(spans))}
 	k := 0
 	for i := 0; i < len(body); i++ {
+		if c := body[i]; c != '\n' && c != '.' && c != '!' && c != '?' && c != ';' && (k >= len(spans) || i < spans[k].start) {
+			continue // neither a clause end nor a quote: most bytes
+		}
 		for k < len(spans) && spans[k].end <= i {
 			k++
 		}
@@ -136,9 +141,12 @@ func afterAbbreviation(body string, i int) bool {
 		j--
 	}
 	w := strings.ToLower(body[j:i])
-	// "in July. Cruz said": a whole month name ends a sentence.
-	return len(w) == 1 || titles[w] && len(w) <= 4 && !text.IsDateName(w)
+	return len(w) == 1 || abbreviations[w]
 }
+
+// abbreviations take a dot inside a sentence: titles, ranks, months and
+// company forms. Whole words ("in July.", "in the head.") end a sentence.
+var abbreviations = wordSet("mr\nmrs\nms\ndr\nprof\nrev\ngov\nsen\nrep\nreps\nsens\ngen\ncol\ncapt\nlt\nsgt\nadm\nmaj\ncmdr\ndet\ninsp\nsupt\natty\npres\nhon\nst\nmt\nft\njr\nsr\nco\ninc\ncorp\nltd\nvs\njan\nfeb\nmar\napr\njun\njul\naug\nsep\nsept\noct\nnov\ndec")
 
 // clause returns the text range around quote i that attribution may use:
 // from the last clause end (or the previous quote's end) before it to the

@@ -8,10 +8,12 @@
 package quote
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/text"
 )
 
 // kind is the family of a quote mark: double or single.
@@ -105,6 +107,10 @@ func findQuotes(body string) []span {
 	dead := [2]bool{} // no closer of this family anywhere after the last failure
 	i := 0
 	for i < len(body) {
+		if c := body[i]; c < utf8.RuneSelf && c != '"' && c != '\'' {
+			i++ // not a mark: most bytes, skipped without decoding
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(body[i:])
 		k, ok := openerKind(body, i, r)
 		if !ok || dead[k] {
@@ -116,6 +122,10 @@ func findQuotes(body string) []span {
 		closed, restart := -1, -1
 		depth, lastClose := 0, -1 // curly quotes of the same family nested inside: “… calls it “hell” …”
 		for j < len(body) {
+			if b := body[j]; b < utf8.RuneSelf && b != '"' && b != '\'' && b != '\n' {
+				j++
+				continue
+			}
 			c, csize := utf8.DecodeRuneInString(body[j:])
 			if k == double && r != '"' && (c == '“' && r != '„' || c == '«' && r == '«') {
 				depth++
@@ -194,11 +204,24 @@ func Spans(body string) []unspun.Span {
 	return out
 }
 
+// tokenBufs recycles the token slices of Extract: a long article's words
+// take hundreds of kilobytes, allocated and cleared on every call otherwise.
+var tokenBufs = sync.Pool{New: func() any { return new([]text.Token) }}
+
 // Extract returns the quotes of body with their speakers.
 func Extract(body string) []unspun.Quote {
 	spans := findQuotes(body)
+	if len(spans) == 0 {
+		return nil // nothing to attribute: no need to read the words
+	}
 	out := make([]unspun.Quote, 0, len(spans))
-	a := newAttributor(body, spans)
+	buf := tokenBufs.Get().(*[]text.Token)
+	a := newAttributor(body, spans, (*buf)[:0])
+	defer func() {
+		clear(a.toks) // drop the words' strings before the buffer is reused
+		*buf = a.toks[:0]
+		tokenBufs.Put(buf)
+	}()
 	for i, sp := range spans {
 		if a.isNotSpeech(i) {
 			continue

@@ -30,8 +30,12 @@ func Tokens(s string) []Token {
 func AppendTokens(dst []Token, s string, base int) []Token {
 	i := 0
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isWordRune(r) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++ // the common case, spaces and punctuation, without decoding
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); !isWordRune(r) {
 			i += size
 			continue
 		}
@@ -42,6 +46,14 @@ func AppendTokens(dst []Token, s string, base int) []Token {
 	}
 	return dst
 }
+
+// asciiWord marks the ASCII bytes that are word runes: letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') ||
@@ -58,6 +70,10 @@ func scanWord(s string, i int) int {
 	first, _ := utf8.DecodeRuneInString(s[i:])
 	number := unicode.IsDigit(first)
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf && asciiWord[c] {
+			i++ // most of a word is ASCII letters: no decoding
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if isWordRune(r) {
 			i += size
@@ -83,6 +99,9 @@ func scanWord(s string, i int) int {
 // starting at i (its final dot included), or i if there is none: two or more
 // single letters, each followed by a dot.
 func scanInitialism(s string, i int) int {
+	if i+1 < len(s) && s[i] < utf8.RuneSelf && s[i+1] != '.' {
+		return i // an ASCII letter not followed by a dot: most words
+	}
 	j, letters := i, 0
 	for j < len(s) {
 		r, size := utf8.DecodeRuneInString(s[j:])
@@ -120,9 +139,14 @@ func runeAt(s string, i int) rune {
 
 func makeToken(raw string, start, end int) Token {
 	t := Token{Start: start, End: end}
-	first, _ := utf8.DecodeRuneInString(raw)
-	t.Number = unicode.IsDigit(first)
-	t.Capital = unicode.IsUpper(first)
+	if c := raw[0]; c < utf8.RuneSelf {
+		t.Number = c >= '0' && c <= '9'
+		t.Capital = c >= 'A' && c <= 'Z'
+	} else {
+		first, _ := utf8.DecodeRuneInString(raw)
+		t.Number = unicode.IsDigit(first)
+		t.Capital = unicode.IsUpper(first)
+	}
 	t.Norm = Fold(raw)
 	if t.Capital && !t.Number {
 		letters, upper := 0, 0
