@@ -122,15 +122,21 @@ func spaceAt(body string, i int) bool {
 // attribution (“We were lucky.” Reyes said.) still reads past this bound,
 // since clause looks for the first bound after the quote's end.
 func endsSentence(body string, q span) bool {
-	inner := strings.TrimRightFunc(body[q.start:q.end], func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '!' && r != '?'
-	})
-	if inner == "" || !strings.ContainsAny(inner[len(inner)-1:], ".!?") || !spaceAt(body, q.end) {
+	if !stopsInside(body, q) || !spaceAt(body, q.end) {
 		return false
 	}
 	rest := strings.TrimLeft(body[q.end:], " \t\u00a0")
 	r, _ := utf8.DecodeRuneInString(rest)
 	return unicode.IsUpper(r)
+}
+
+// stopsInside reports whether quote q's words end with a full stop, a
+// question or an exclamation mark inside its closing marks.
+func stopsInside(body string, q span) bool {
+	inner := strings.TrimRightFunc(body[q.start:q.end], func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '!' && r != '?'
+	})
+	return inner != "" && strings.ContainsAny(inner[len(inner)-1:], ".!?")
 }
 
 // afterAbbreviation reports whether the dot at i ends a title or an initial
@@ -251,6 +257,9 @@ func (a *attributor) isNotSpeech(i int) bool {
 	}
 	if len(inner) == 0 || len(inner) > 5 {
 		return false
+	}
+	if lead := strings.TrimSpace(a.body[before[0]:before[1]]); lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":") {
+		return false // a sentence of its own (“Neither do I.”) or after a colon: speech, not a title
 	}
 	for _, t := range inner {
 		if !t.Capital && !t.Number && !text.IsStopword(t.Norm) {
