@@ -209,12 +209,20 @@ func cleanPathError(err error) error {
 // reported with name and line or record. It is for files that another file
 // system holds (a Beam pipeline's shards on any of its file systems).
 func ReadStream(ctx context.Context, name string, r io.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
+	return ReadStreamAs(ctx, name, FormatOf(name), r, opts, emit, bad)
+}
+
+// ReadStreamAs reads one stream in the given format (Unknown: sniffed from
+// the content), for callers that know it from elsewhere, such as an HTTP
+// request's Content-Type. Named "-", its text and HTML articles get ids as
+// standard input's do (StdinID).
+func ReadStreamAs(ctx context.Context, name string, format Format, r io.Reader, opts Options, emit func(unspun.Article) error, bad func(*Error)) error {
 	opts.setDefaults()
 	s := &session{ctx: ctx, opts: opts, emit: emit, bad: bad}
 	var stop func()
 	s.pages, stop = newOrdered(opts.Workers, s.deliverPage)
 	defer stop()
-	if err := s.readStream(name, r, FormatOf(name)); err != nil {
+	if err := s.readStream(name, r, format); err != nil {
 		return err
 	}
 	return s.pages.flush()

@@ -184,6 +184,46 @@ func Quotes(qs []unspun.Quote) []QuoteJSON {
 	return out
 }
 
+// RecordJSON is an article in the input schema (docs/json.md, "Input"), as
+// `unspun extract` writes it and `unspun add` reads it.
+type RecordJSON struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Site      string  `json:"site"`
+	Title     string  `json:"title"`
+	Text      string  `json:"text"`
+	Published *string `json:"published"`
+	Lang      string  `json:"lang"`
+}
+
+// Record converts an article to the input schema.
+func Record(a unspun.Article) RecordJSON {
+	r := RecordJSON{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Text: a.Body, Lang: a.Lang}
+	if !a.Published.IsZero() {
+		p := a.Published.Format(time.RFC3339)
+		r.Published = &p
+	}
+	return r
+}
+
+// QuotesLineJSON is one line of `unspun quotes --format json`: an article
+// and its quotes.
+type QuotesLineJSON struct {
+	Article struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"article"`
+	Quotes []QuoteJSON `json:"quotes"`
+}
+
+// QuotesOf converts an article's quotes to the line `unspun quotes` writes.
+func QuotesOf(a unspun.Article, qs []unspun.Quote) QuotesLineJSON {
+	var line QuotesLineJSON
+	line.Article.ID, line.Article.Title = a.ID, a.Title
+	line.Quotes = Quotes(qs)
+	return line
+}
+
 // Trace converts a trace to its JSON shape.
 func Trace(tr unspun.Trace) TraceJSON {
 	out := TraceJSON{Article: Article(tr.Article), Sentences: make([]SentenceJSON, 0, len(tr.Sentences)), Quotes: Quotes(tr.Quotes), Limits: tr.Limits}

@@ -61,6 +61,7 @@ func init() {
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
 		{"dedup", "find clusters of near-duplicate articles", runDedup},
 		{"stories", "group articles into stories, one event each", runStories},
+		{"serve", "serve the web page and the JSON API on the index", runServe},
 		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}
 }

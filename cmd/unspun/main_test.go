@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store/pebble"
 )
 
@@ -226,7 +227,7 @@ func TestExtractTextAndStdin(t *testing.T) {
 	p := filepath.Join(dir, "page.txt")
 	os.WriteFile(p, []byte("Keldholm ferry returns\n\nThe ferry sailed again.\n\nPassengers cheered.\n"), 0o644)
 	r := runCLI(t, "", "extract", p)
-	var rec articleRecord
+	var rec report.RecordJSON
 	if err := json.Unmarshal([]byte(r.stdout), &rec); err != nil || rec.ID != p || rec.Title != "Keldholm ferry returns" || rec.Text != "The ferry sailed again.\n\nPassengers cheered." {
 		t.Errorf("extract %s = %q (%v)", p, r.stdout, err)
 	}
@@ -302,7 +303,7 @@ func TestQuotesCommand(t *testing.T) {
 	}
 	found := false
 	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
-		var ql quotesLine
+		var ql report.QuotesLineJSON
 		if err := json.Unmarshal([]byte(line), &ql); err != nil {
 			t.Fatal(err)
 		}
@@ -447,7 +448,7 @@ func TestWebFormatsEndToEnd(t *testing.T) {
 		t.Fatalf("trace output: %v: %s", err, r.stdout)
 	}
 	ex := runCLI(t, farm, "extract", "--format", "json", "-")
-	var page articleRecord
+	var page report.RecordJSON
 	if err := json.Unmarshal([]byte(ex.stdout), &page); err != nil {
 		t.Fatal(err)
 	}

@@ -30,15 +30,6 @@ to NAME (a full name, or part of one: "Reyes"), the same words grouped
 together with every article that ran them, earliest first.
 `
 
-// quotesLine is one line of `unspun quotes --format json`.
-type quotesLine struct {
-	Article struct {
-		ID    string `json:"id"`
-		Title string `json:"title"`
-	} `json:"article"`
-	Quotes []report.QuoteJSON `json:"quotes"`
-}
-
 func runQuotes(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("quotes", quotesHelp)
 	format := formatFlag(fs, "output format: text or json (JSON Lines, see docs/json.md)", "text", "json")
@@ -62,10 +53,7 @@ func runQuotes(ctx context.Context, a *app, args []string) int {
 	err := in.each(ctx, paths, func(art unspun.Article) error {
 		qs := quote.Extract(art.Body)
 		if format.value == "json" {
-			var line quotesLine
-			line.Article.ID, line.Article.Title = art.ID, art.Title
-			line.Quotes = report.Quotes(qs)
-			return report.WriteJSON(a.stdout, line)
+			return report.WriteJSON(a.stdout, report.QuotesOf(art, qs))
 		}
 		return report.WriteQuotes(a.stdout, art, qs, style)
 	})

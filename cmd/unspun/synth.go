@@ -59,7 +59,7 @@ func writeSynth(ctx context.Context, dir string, articles, pages int, spin float
 				return ctx.Err()
 			}
 			art := g.Article()
-			if err := emit(toRecord(art)); err != nil {
+			if err := emit(report.Record(art)); err != nil {
 				return err
 			}
 			if len(sample) < sampleSize {
@@ -82,7 +82,7 @@ func writeSynth(ctx context.Context, dir string, articles, pages int, spin float
 			}
 			page, gold := g.Page(fmt.Sprintf("farm/%05d", p), srcs, 1+rng.IntN(3), spin, rng.IntN(3))
 			golds = append(golds, gold)
-			if err := emit(toRecord(page)); err != nil {
+			if err := emit(report.Record(page)); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,242 @@
+package server
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/ingest"
+	"github.com/unspun/unspun/quote"
+	"github.com/unspun/unspun/reader"
+	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/story"
+)
+
+// errBadRequest marks a request the client must change.
+var errBadRequest = errors.New("bad request")
+
+// badRequest is an errBadRequest that says what is wrong.
+func badRequest(msg string) error { return fmt.Errorf("%w: %s", errBadRequest, msg) }
+
+// maxAddArticles bounds the articles of one POST /api/articles; larger
+// loads belong to `unspun add`.
+const maxAddArticles = 10000
+
+// formatOf reads a request's Content-Type: JSON (one article, or JSON
+// Lines of them), HTML (a page, extracted as `unspun extract` does) or
+// plain text (a title line, a blank line, the body).
+func formatOf(r *http.Request) (reader.Format, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return reader.Unknown, nil // sniffed, as standard input is
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return 0, fmt.Errorf("%w: Content-Type %q", errBadRequest, ct)
+	}
+	switch mt {
+	case "application/json", "application/x-ndjson", "application/jsonl":
+		return reader.JSONLines, nil
+	case "text/html", "application/xhtml+xml":
+		return reader.HTML, nil
+	case "text/plain":
+		return reader.Text, nil
+	case "application/x-www-form-urlencoded":
+		return reader.Unknown, nil // curl -d without a type: sniff the body
+	}
+	return 0, fmt.Errorf("%w: unsupported Content-Type %q (send application/json, text/html or text/plain)", errBadRequest, mt)
+}
+
+// readArticles reads the articles of a request body, at most max of them.
+// Bad records fail the request with the reader's message.
+func readArticles(ctx context.Context, r *http.Request, max int) ([]unspun.Article, error) {
+	format, err := formatOf(r)
+	if err != nil {
+		return nil, err
+	}
+	var arts []unspun.Article
+	var bad []string
+	errTooMany := fmt.Errorf("%w: more than %d articles in one request", errBadRequest, max)
+	body := &readErr{r: r.Body}
+	err = reader.ReadStreamAs(ctx, "-", format, body, reader.Options{Workers: 1}, func(a unspun.Article) error {
+		if len(arts) == max {
+			return errTooMany
+		}
+		arts = append(arts, a)
+		return nil
+	}, func(e *reader.Error) {
+		bad = append(bad, strings.TrimPrefix(e.Error(), "-: "))
+	})
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(body.err, &tooBig): // the reader reports it as a bad record; the client needs 413
+		return nil, tooBig
+	case err != nil:
+		return nil, err
+	case len(bad) > 0:
+		return nil, badRequest(strings.Join(bad, "; "))
+	case len(arts) == 0:
+		return nil, fmt.Errorf("%w: no article in the request body", errBadRequest)
+	}
+	return arts, nil
+}
+
+// readErr remembers the error its reader returned: the body limit's, which
+// the article reader turns into a bad record.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (b *readErr) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+// oneArticle reads a request that must hold exactly one article.
+func oneArticle(r *http.Request) (unspun.Article, error) {
+	arts, err := readArticles(r.Context(), r, 1)
+	if err != nil {
+		return unspun.Article{}, err
+	}
+	return arts[0], nil
+}
+
+// apiTrace answers POST /api/trace with the JSON of `trace --format json`.
+func (s *Server) apiTrace(w http.ResponseWriter, r *http.Request) {
+	a, err := oneArticle(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tr, err := s.traceArticle(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, report.Trace(tr))
+}
+
+// apiQuotes answers POST /api/quotes with the JSON of `quotes --format json`.
+func (s *Server) apiQuotes(w http.ResponseWriter, r *http.Request) {
+	a, err := oneArticle(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, report.QuotesOf(a, quote.Extract(a.Body)))
+}
+
+// apiArticle answers GET /api/articles/{id} with the stored article in the
+// input schema.
+func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
+	a, err := s.cfg.Store.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, report.Record(a))
+}
+
+// apiAdd answers POST /api/articles: it stores the articles of the body
+// (one JSON article, JSON Lines, a text or an HTML page) and says how many
+// are durably stored. Re-adding an id replaces the article.
+func (s *Server) apiAdd(w http.ResponseWriter, r *http.Request) {
+	arts, err := readArticles(r.Context(), r, maxAddArticles)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := &ingest.Pipeline{Store: s.cfg.Store}
+	n, err := p.Run(r.Context(), func(emit func(unspun.Article) error) error {
+		for _, a := range arts {
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if n > 0 {
+		s.generation.Add(1) // tracers and stories see the new articles
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+	writeJSON(w, struct {
+		Stored int `json:"stored"`
+	}{n})
+}
+
+// apiStories answers GET /api/stories with the JSON Lines of
+// `stories --format json` over the index.
+func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
+	lines, err := s.storyLines(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	for _, l := range lines {
+		if err := report.WriteJSON(w, l); err != nil {
+			return // the client went away
+		}
+	}
+}
+
+// storyLines returns the stories of the index, computed once per store
+// generation.
+func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
+	c := &s.stories
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	gen := s.generation.Load()
+	if c.valid && c.generation == gen {
+		return c.lines, nil
+	}
+	var arts []unspun.Article
+	if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { arts = append(arts, a); return nil }); err != nil {
+		return nil, err
+	}
+	stories := story.Cluster(arts, story.DefaultOptions)
+	lines := make([]report.StoryJSON, len(stories))
+	for n, st := range stories {
+		lines[n] = report.Story(n, st)
+	}
+	c.lines, c.generation, c.valid = lines, gen, true
+	return lines, nil
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+// apiOpenAPI serves the OpenAPI 3 description of the API.
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPI)
+}
+
+// healthz answers GET /healthz: the store answers, and how much it holds.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	st, err := s.cfg.Store.Stats(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, struct {
+		Status    string `json:"status"`
+		Version   string `json:"version,omitempty"`
+		Articles  int64  `json:"articles"`
+		Sentences int64  `json:"sentences"`
+	}{"ok", s.cfg.Version, st.Articles, st.Sentences})
+}
