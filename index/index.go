@@ -238,6 +238,9 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	var list []weighted
 	var sc scratch
 	for i, units := range an.Units {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		clear(votes)
 		list = list[:0]
 		var total float64

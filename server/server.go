@@ -55,6 +55,10 @@ type Config struct {
 	Version string
 }
 
+// serveCacheDocs bounds each pooled tracer's cache of analysed source
+// articles (the command line's default, 4,096, is sized for one batch run).
+const serveCacheDocs = 512
+
 // Server serves the API and the web page. Make one with New.
 type Server struct {
 	cfg     Config
@@ -110,6 +114,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Options = trace.DefaultOptions
 	}
 	cfg.Options.Learn = false
+	if cfg.Options.CacheDocs > serveCacheDocs {
+		// Tracers live as long as the server: each keeps at most this many
+		// analysed source articles, so memory stays flat under load.
+		cfg.Options.CacheDocs = serveCacheDocs
+	}
 	lex, err := trace.LoadLexicon(ctx, cfg.Store, cfg.Options.LexiconCount)
 	if err != nil {
 		return nil, err

@@ -181,6 +181,9 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	attribution := attributionSpans(a.Body, qs)
 	quoted := quote.Spans(a.Body)
 	for i, sp := range an.Sentences {
+		if err := ctx.Err(); err != nil {
+			return unspun.Trace{}, err // the caller gave up (a server's client went away): stop between sentences
+		}
 		st := unspun.SentenceTrace{Index: i, Span: sp, Text: a.Body[sp.Start:sp.End], Sources: []unspun.Source{}}
 		if f := firstOf[i]; f < i {
 			same := tr.Sentences[f]

@@ -3,6 +3,7 @@ package trace_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -260,5 +261,21 @@ func TestDemoQuoteSpeakers(t *testing.T) {
 	}
 	if seen != len(wants) {
 		t.Errorf("checked %d quotes, want %d", seen, len(wants))
+	}
+}
+
+// TestTraceStopsWhenCancelled: a trace whose caller has gone (a server's
+// client closed the connection) returns the context's error instead of
+// finishing the work.
+func TestTraceStopsWhenCancelled(t *testing.T) {
+	s := demoStore(t)
+	tr, err := trace.New(context.Background(), s, nil, trace.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := tr.Trace(ctx, parseLines(t, demo.Farm())[0]); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled trace: %v, want context.Canceled", err)
 	}
 }
