@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	unspun "github.com/unspun/unspun"
@@ -52,20 +53,63 @@ type htmlArticle struct {
 	N       int
 	Trace   unspun.Trace
 	Colours map[string]int
+	Chart   []sourceBar
 }
+
+// sourceBar is one row of the summary chart: a source article and the
+// sentences it is the first-ranked source of.
+type sourceBar struct {
+	Article   unspun.Article
+	Colour    int
+	Sentences int
+	Percent   int  // of the page's traced sentences, for the bar's width
+	Earliest  bool // published first among the page's sources
+}
+
+// maxChartRows bounds the chart: the sources that supplied most.
+const maxChartRows = 8
 
 // Trace writes one traced article.
 func (r *HTMLReport) Trace(tr unspun.Trace) error {
 	r.n++
 	colours := map[string]int{}
+	var bars []sourceBar
+	traced := 0
 	for _, st := range tr.Sentences {
-		for _, s := range st.Sources {
-			if _, ok := colours[s.Article.ID]; !ok {
-				colours[s.Article.ID] = len(colours)
+		if !st.Furniture {
+			traced++
+		}
+		for i, s := range st.Sources {
+			k, ok := colours[s.Article.ID]
+			if !ok {
+				k = len(colours)
+				colours[s.Article.ID] = k
+				bars = append(bars, sourceBar{Article: s.Article, Colour: k})
+			}
+			if i == 0 {
+				bars[k].Sentences++
 			}
 		}
 	}
-	return htmlTemplates.ExecuteTemplate(r.w, "article", htmlArticle{N: r.n, Trace: tr, Colours: colours})
+	earliest := -1
+	for i, b := range bars {
+		if earliest < 0 || unspun.Earlier(b.Article.Published, bars[earliest].Article.Published) {
+			earliest = i
+		}
+		bars[i].Percent = 100 * b.Sentences / max(traced, 1)
+	}
+	if earliest >= 0 && !bars[earliest].Article.Published.IsZero() {
+		bars[earliest].Earliest = true
+	}
+	chart := slices.Clone(bars)
+	slices.SortStableFunc(chart, func(a, b sourceBar) int { return b.Sentences - a.Sentences })
+	for len(chart) > maxChartRows && !chart[len(chart)-1].Earliest {
+		chart = chart[:len(chart)-1]
+	}
+	if len(chart) > maxChartRows {
+		chart = append(chart[:maxChartRows-1], chart[len(chart)-1]) // keep the earliest publisher in view
+	}
+	return htmlTemplates.ExecuteTemplate(r.w, "article", htmlArticle{N: r.n, Trace: tr, Colours: colours, Chart: chart})
 }
 
 // End closes the page.

@@ -102,6 +102,8 @@ func TestHTMLShowsTheTrace(t *testing.T) {
 		`<a href="https://wire.test/1" rel="noreferrer nofollow">wire.test</a>`,
 		"of 3 carriers", "changed fact: <span class=\"ins\">+not</span>",
 		"The bridge will reopen in May.", "no source found", "2 articles traced",
+		// the chart: the source, how many sentences it supplied, first to publish
+		`wire.test <span class="tag">published first</span>`, `<span class="sbar" style="width:50%;`, "1 sentence</td>",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
