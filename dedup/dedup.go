@@ -131,19 +131,32 @@ var asciiFold = func() (t [utf8.RuneSelf]byte) {
 }()
 
 // appendWordHashes appends the hash of every word of text, lower-cased,
-// without allocating: FNV-1a over the folded bytes, finalised by Mix.
+// without allocating. A word's folded bytes are packed eight to a 64-bit
+// chunk (shift and or: one cycle a byte, not FNV's multiply chain), and
+// each chunk is folded into the hash with Mix. Folded bytes are never zero,
+// so words of different lengths pack differently.
 func appendWordHashes(dst []uint64, text string) []uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h, inWord := uint64(offset), false
+	const seed = 0x9e3779b97f4a7c15
+	h, w, n := uint64(seed), uint64(0), 0 // n: bytes packed into w; 0 between words
+	word := func(b byte) {
+		w = w<<8 | uint64(b)
+		if n++; n&7 == 0 {
+			h, w = fingerprint.Mix(h^w), 0
+		}
+	}
+	end := func() {
+		if n > 0 {
+			dst = append(dst, fingerprint.Mix(h^w))
+			h, w, n = seed, 0, 0
+		}
+	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if f := asciiFold[c]; f != 0 {
-				h = (h ^ uint64(f)) * prime
-				inWord = true
-			} else if inWord {
-				dst = append(dst, fingerprint.Mix(h))
-				h, inWord = offset, false
+				word(f)
+			} else {
+				end()
 			}
 			i++
 			continue
@@ -151,20 +164,16 @@ func appendWordHashes(dst []uint64, text string) []uint64 {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			var buf [utf8.UTFMax]byte
-			n := utf8.EncodeRune(buf[:], unicode.ToLower(r))
-			for _, b := range buf[:n] {
-				h = (h ^ uint64(b)) * prime
+			k := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+			for _, b := range buf[:k] {
+				word(b)
 			}
-			inWord = true
-		} else if inWord {
-			dst = append(dst, fingerprint.Mix(h))
-			h, inWord = offset, false
+		} else {
+			end()
 		}
 		i += size
 	}
-	if inWord {
-		dst = append(dst, fingerprint.Mix(h))
-	}
+	end()
 	return dst
 }
 
@@ -205,18 +214,17 @@ type Clusterer struct {
 	// band key to the last entry added, and next[entry] is the entry
 	// before it in the same bucket (-1 ends the list); entry = doc × Bands
 	// + band. Only documents with a distinct sketch are entered.
-	head  map[uint64]int32
+	head  table
 	next  []int32
-	exact map[uint64]int32 // hash of a whole sketch → its first document
-	seen  []int32          // scratch: candidates already compared for this document
+	exact table   // hash of a whole sketch → its first document
+	seen  []int32 // scratch: candidates already compared for this document
 	// Compared counts the candidate pairs verified; Pairs those kept.
 	Compared, Pairs int
 }
 
 // New returns a Clusterer for a Jaccard threshold in (0, 1].
 func New(threshold float64) *Clusterer {
-	return &Clusterer{Threshold: threshold, params: ParamsFor(threshold),
-		head: map[uint64]int32{}, exact: map[uint64]int32{}}
+	return &Clusterer{Threshold: threshold, params: ParamsFor(threshold)}
 }
 
 // Params returns the banding the Clusterer uses.
@@ -248,7 +256,7 @@ func (c *Clusterer) Add(d *Doc, keys []uint64) {
 	// Identical sketches are one document to the index: joined at once,
 	// so that a thousand copies of a wire story cost no comparisons.
 	whole := SketchHash(&d.Sketch)
-	if first, ok := c.exact[whole]; ok {
+	if first, ok := c.exact.getOrPut(whole, n); ok {
 		c.union(first, n)
 		c.Pairs++
 		for range keys {
@@ -256,11 +264,10 @@ func (c *Clusterer) Add(d *Doc, keys []uint64) {
 		}
 		return
 	}
-	c.exact[whole] = n
 	c.seen = c.seen[:0]
 	bands := int32(c.params.Bands)
 	for b, key := range keys {
-		prev, ok := c.head[key]
+		prev, ok := c.head.swap(key, n*bands+int32(b))
 		if !ok {
 			prev = -1
 		}
@@ -277,7 +284,6 @@ func (c *Clusterer) Add(d *Doc, keys []uint64) {
 			}
 		}
 		c.next = append(c.next, prev)
-		c.head[key] = n*bands + int32(b)
 	}
 }
 
