@@ -58,6 +58,32 @@ type Lesson struct {
 	Subs []Substitution
 }
 
+// Link is one copied sentence of a stored article, as `unspun link` keeps
+// it: the copy's sentence (byte offsets in its body), the source article
+// and its sentence, how alike they are, how much of the sentence the source
+// covers, and how many words were changed (of which facts). Origin marks
+// the sentence's first-ranked source, the one published first.
+type Link struct {
+	Start       int     `json:"s"`
+	End         int     `json:"e"`
+	Source      string  `json:"src"`
+	SourceStart int     `json:"ss"`
+	SourceEnd   int     `json:"se"`
+	Similarity  float64 `json:"sim"`
+	Coverage    float64 `json:"cov"`
+	Edits       int     `json:"ed,omitempty"`
+	FactEdits   int     `json:"fe,omitempty"`
+	Origin      bool    `json:"o,omitempty"`
+}
+
+// Links are the links of one article, and how many sentences it has (the
+// denominator of its originality).
+type Links struct {
+	Article   string
+	Sentences int
+	Links     []Link
+}
+
 // Store is an index of articles. Implementations are safe for concurrent
 // use by one process.
 type Store interface {
@@ -107,6 +133,20 @@ type Store interface {
 	// sites summed over sites (Site "") when site is "", most frequent first
 	// and then by From and To.
 	Substitutions(ctx context.Context, site string) ([]Substitution, error)
+
+	// PutLinks stores the links of each article, replacing those stored
+	// before; an article with no link gets an empty record (linked, nothing
+	// found). It is atomic and durable like Put: an article's links are all
+	// there or none. Put drops the links of an article it replaces.
+	PutLinks(ctx context.Context, links []Links) error
+
+	// ArticleLinks returns the links of the article with the given ID, and
+	// whether it was linked at all.
+	ArticleLinks(ctx context.Context, id string) (Links, bool, error)
+
+	// AllLinks calls fn for the links of every linked article, in no
+	// particular order, and stops at the first error fn returns.
+	AllLinks(ctx context.Context, fn func(Links) error) error
 
 	// Close releases the store. Every call after Close returns an error.
 	Close() error

@@ -43,6 +43,7 @@ const (
 	prefixCounter = 'c' // c + name → int64 (merged by adding)
 	prefixSubst   = 's' // s + site 0 from 0 to → int64 (merged by adding)
 	prefixLesson  = 'l' // l + page key → the page's substitutions (JSON); added in version 2 without a bump: an index without them has learned from no page yet
+	prefixLinks   = 'k' // k + id → the article's links (JSON); added in version 2 without a bump: an index without them has linked no article yet
 	keyNext       = "n" // → next doc number
 	keyVersion    = "v" // → FormatVersion
 )
@@ -224,6 +225,8 @@ func decodeRecord(b []byte) (unspun.Article, int, error) {
 
 func idKey(id string) []byte { return append([]byte{prefixID}, id...) }
 
+func linksKey(id string) []byte { return append([]byte{prefixLinks}, id...) }
+
 func docKey(doc uint32) []byte {
 	k := [5]byte{prefixDoc}
 	binary.BigEndian.PutUint32(k[1:], doc)
@@ -299,6 +302,9 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 				articles--
 			}
 			if err := b.Delete(oldKey, nil); err != nil {
+				return fmt.Errorf("store: put: %w", err)
+			}
+			if err := b.Delete(linksKey(d.Article.ID), nil); err != nil { // links of the old text
 				return fmt.Errorf("store: put: %w", err)
 			}
 		case err != nil && !errors.Is(err, unspun.ErrNotFound):
@@ -540,6 +546,89 @@ func (s *DB) Lesson(ctx context.Context, page string) ([]store.Substitution, boo
 		return nil, false, fmt.Errorf("store: lesson %q: corrupt record: %w", page, err)
 	}
 	return subs, true, nil
+}
+
+// linksRecord is the stored form of an article's links.
+type linksRecord struct {
+	Sentences int          `json:"n"`
+	Links     []store.Link `json:"l"`
+}
+
+// PutLinks implements store.Store.
+func (s *DB) PutLinks(ctx context.Context, links []store.Links) error {
+	if s.closed.Load() {
+		return errClosed
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	for _, l := range links {
+		if l.Article == "" {
+			return fmt.Errorf("store: put links: no article id: %w", unspun.ErrInvalid)
+		}
+		rec, err := json.Marshal(linksRecord{l.Sentences, l.Links})
+		if err != nil {
+			return fmt.Errorf("store: put links: %w", err)
+		}
+		if err := b.Set(linksKey(l.Article), rec, nil); err != nil {
+			return fmt.Errorf("store: put links: %w", err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.Commit(pebbledb.Sync); err != nil {
+		return fmt.Errorf("store: put links: commit: %w", err)
+	}
+	return nil
+}
+
+// ArticleLinks implements store.Store.
+func (s *DB) ArticleLinks(ctx context.Context, id string) (store.Links, bool, error) {
+	if s.closed.Load() {
+		return store.Links{}, false, errClosed
+	}
+	v, err := s.get(linksKey(id))
+	if errors.Is(err, unspun.ErrNotFound) {
+		return store.Links{}, false, nil
+	}
+	if err != nil {
+		return store.Links{}, false, fmt.Errorf("store: links: %w", err)
+	}
+	l, err := decodeLinks(id, v)
+	return l, err == nil, err
+}
+
+func decodeLinks(id string, v []byte) (store.Links, error) {
+	var r linksRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return store.Links{}, fmt.Errorf("store: links of %q: corrupt record: %w", id, err)
+	}
+	return store.Links{Article: id, Sentences: r.Sentences, Links: r.Links}, nil
+}
+
+// AllLinks implements store.Store.
+func (s *DB) AllLinks(ctx context.Context, fn func(store.Links) error) error {
+	if s.closed.Load() {
+		return errClosed
+	}
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixLinks}, UpperBound: []byte{prefixLinks + 1}})
+	if err != nil {
+		return fmt.Errorf("store: links: %w", err)
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		l, err := decodeLinks(string(it.Key()[1:]), it.Value())
+		if err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return it.Error()
 }
 
 // Substitutions implements store.Store.

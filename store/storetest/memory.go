@@ -24,6 +24,7 @@ type Memory struct {
 	sentences int64
 	subs      map[store.Substitution]int64 // keyed with Count 0
 	lessons   map[string][]store.Substitution
+	links     map[string]store.Links
 }
 
 type memDoc struct {
@@ -37,7 +38,7 @@ var _ store.Store = (*Memory)(nil)
 func NewMemory() *Memory {
 	return &Memory{byID: map[string]uint32{}, docs: map[uint32]memDoc{},
 		postings: map[uint64][]store.Hit{}, next: 1, subs: map[store.Substitution]int64{},
-		lessons: map[string][]store.Substitution{}}
+		lessons: map[string][]store.Substitution{}, links: map[string]store.Links{}}
 }
 
 var errClosed = errors.New("store: closed")
@@ -58,6 +59,7 @@ func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
 		if old, ok := m.byID[d.Article.ID]; ok {
 			m.sentences -= int64(m.docs[old].sentences)
 			delete(m.docs, old)
+			delete(m.links, d.Article.ID) // links of the old text
 		}
 		num := m.next
 		m.next++
@@ -197,6 +199,57 @@ func (m *Memory) Substitutions(ctx context.Context, site string) ([]store.Substi
 	}
 	store.SortSubstitutions(out)
 	return out, nil
+}
+
+// PutLinks implements store.Store.
+func (m *Memory) PutLinks(ctx context.Context, links []store.Links) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
+	for _, l := range links {
+		if l.Article == "" {
+			return fmt.Errorf("store: put links: no article id: %w", unspun.ErrInvalid)
+		}
+	}
+	for _, l := range links {
+		l.Links = append([]store.Link(nil), l.Links...)
+		m.links[l.Article] = l
+	}
+	return nil
+}
+
+// ArticleLinks implements store.Store.
+func (m *Memory) ArticleLinks(ctx context.Context, id string) (store.Links, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return store.Links{}, false, errClosed
+	}
+	l, ok := m.links[id]
+	l.Links = append([]store.Link(nil), l.Links...)
+	return l, ok, nil
+}
+
+// AllLinks implements store.Store.
+func (m *Memory) AllLinks(ctx context.Context, fn func(store.Links) error) error {
+	m.mu.Lock()
+	all := make([]store.Links, 0, len(m.links))
+	for _, l := range m.links {
+		all = append(all, l)
+	}
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
+		return errClosed
+	}
+	for _, l := range all {
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close implements store.Store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -268,10 +269,60 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("Links", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		if err := s.Put(ctx, []store.Doc{doc("a", 1), doc("b", 2)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, linked, err := s.ArticleLinks(ctx, "b"); linked || err != nil {
+			t.Fatalf("links of an article never linked: %v, %v", linked, err)
+		}
+		want := store.Links{Article: "b", Sentences: 2, Links: []store.Link{{Start: 0, End: 12, Source: "a", SourceStart: 0, SourceEnd: 12,
+			Similarity: 0.9, Coverage: 1, Edits: 2, FactEdits: 1, Origin: true}}}
+		if err := s.PutLinks(ctx, []store.Links{want, {Article: "a", Sentences: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		got, linked, err := s.ArticleLinks(ctx, "b")
+		if err != nil || !linked || !reflect.DeepEqual(got, want) {
+			t.Errorf("ArticleLinks(b) = %+v, %v, %v; want %+v", got, linked, err, want)
+		}
+		if got, linked, _ := s.ArticleLinks(ctx, "a"); !linked || len(got.Links) != 0 || got.Sentences != 2 {
+			t.Errorf("an article linked to nothing: %+v, %v", got, linked)
+		}
+		seen := map[string]int{}
+		if err := s.AllLinks(ctx, func(l store.Links) error { seen[l.Article] = len(l.Links); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 2 || seen["b"] != 1 || seen["a"] != 0 {
+			t.Errorf("AllLinks saw %v", seen)
+		}
+		// Links are replaced, not merged.
+		if err := s.PutLinks(ctx, []store.Links{{Article: "b", Sentences: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := s.ArticleLinks(ctx, "b"); len(got.Links) != 0 {
+			t.Errorf("PutLinks merged with the old links: %+v", got)
+		}
+		// Re-adding an article drops its links: they belong to the old text.
+		s.PutLinks(ctx, []store.Links{want})
+		if err := s.Put(ctx, []store.Doc{doc("b", 3)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, linked, _ := s.ArticleLinks(ctx, "b"); linked {
+			t.Error("a replaced article keeps the links of its old text")
+		}
+		if err := s.PutLinks(ctx, []store.Links{{Sentences: 1}}); !errors.Is(err, unspun.ErrInvalid) {
+			t.Errorf("links without an article id: %v, want ErrInvalid", err)
+		}
+	})
+
 	t.Run("Reopen", func(t *testing.T) {
 		dir := t.TempDir()
 		s := open(t, dir)
 		if err := s.Put(ctx, []store.Doc{doc("p", 1, store.Term{Key: 3, Sentence: 1})}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutLinks(ctx, []store.Links{{Article: "p", Sentences: 2, Links: []store.Link{{End: 4, Source: "x"}}}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Learn(ctx, []store.Lesson{{Page: "p", Subs: []store.Substitution{{Site: "f", From: "a", To: "b", Count: 1}}}}); err != nil {
@@ -287,6 +338,9 @@ func Run(t *testing.T, open Opener) {
 		_, learned, _ := s.Lesson(ctx, "p")
 		if len(hits) != 1 || len(subs) != 1 || !learned {
 			t.Errorf("after reopen: %d hits, %d substitutions, lesson %v; want 1, 1, true", len(hits), len(subs), learned)
+		}
+		if l, linked, _ := s.ArticleLinks(ctx, "p"); !linked || len(l.Links) != 1 || l.Links[0].Source != "x" {
+			t.Errorf("links after reopen: %+v, %v", l, linked)
 		}
 		if err := s.Put(ctx, []store.Doc{doc("q", 1, store.Term{Key: 3, Sentence: 0})}); err != nil {
 			t.Fatal(err)
