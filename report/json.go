@@ -11,6 +11,7 @@ import (
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/dedup"
+	"github.com/unspun/unspun/site"
 	"github.com/unspun/unspun/story"
 )
 
@@ -306,4 +307,82 @@ func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// SiteJSON is one line of `unspun sites --format json`.
+type SiteJSON struct {
+	Site        string         `json:"site"`
+	Articles    int            `json:"articles"`
+	Sentences   int            `json:"sentences"`
+	Originality float64        `json:"originality"`
+	CopiesFrom  []SiteEdgeJSON `json:"copies_from"`
+	Spin        []SiteSwapJSON `json:"spin"`
+	Network     *int           `json:"network"`
+}
+
+// SiteEdgeJSON is one site another copies from.
+type SiteEdgeJSON struct {
+	Site             string   `json:"site"`
+	Sentences        int      `json:"sentences"`
+	Articles         int      `json:"articles"`
+	Weight           float64  `json:"weight"`
+	MedianDelayHours *float64 `json:"median_delay_hours"`
+}
+
+// SiteSwapJSON is one word swap of a site's spin lexicon.
+type SiteSwapJSON struct {
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Count int64  `json:"count"`
+}
+
+// Site converts a site's view to its JSON shape.
+func Site(s site.Site) SiteJSON {
+	out := SiteJSON{Site: s.Name, Articles: s.Articles, Sentences: s.Sentences, Originality: round(s.Originality),
+		CopiesFrom: make([]SiteEdgeJSON, 0, len(s.CopiesFrom)), Spin: make([]SiteSwapJSON, 0, len(s.Spin))}
+	for _, e := range s.CopiesFrom {
+		ej := SiteEdgeJSON{Site: e.To, Sentences: e.Sentences, Articles: e.Articles, Weight: round(e.Weight)}
+		if e.MedianDelay >= 0 {
+			h := round(e.MedianDelay.Hours())
+			ej.MedianDelayHours = &h
+		}
+		out.CopiesFrom = append(out.CopiesFrom, ej)
+	}
+	for _, sub := range s.Spin {
+		out.Spin = append(out.Spin, SiteSwapJSON{From: sub.From, To: sub.To, Count: sub.Count})
+	}
+	if s.Network >= 0 {
+		n := s.Network
+		out.Network = &n
+	}
+	return out
+}
+
+// NetworkJSON is one network line of `unspun sites --networks --format json`.
+type NetworkJSON struct {
+	Network  int      `json:"network"`
+	Sites    []string `json:"sites"`
+	Evidence struct {
+		SharedSpin    []SharedSwapJSON `json:"shared_spin"`
+		SharedSources []string         `json:"shared_sources"`
+	} `json:"evidence"`
+}
+
+// SharedSwapJSON is a swap several sites of a network make.
+type SharedSwapJSON struct {
+	From  string   `json:"from"`
+	To    string   `json:"to"`
+	Sites []string `json:"sites"`
+	Count int64    `json:"count"`
+}
+
+// Network converts a network to its JSON shape.
+func Network(n site.Network) NetworkJSON {
+	out := NetworkJSON{Network: n.ID, Sites: n.Sites}
+	out.Evidence.SharedSpin = make([]SharedSwapJSON, 0, len(n.SharedSpin))
+	for _, s := range n.SharedSpin {
+		out.Evidence.SharedSpin = append(out.Evidence.SharedSpin, SharedSwapJSON{From: s.From, To: s.To, Sites: s.Sites, Count: s.Count})
+	}
+	out.Evidence.SharedSources = append([]string{}, n.SharedSources...)
+	return out
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
 	"time"
 
 	unspun "github.com/unspun/unspun"
@@ -26,6 +29,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	verbose := fs.Bool("v", false, "print a line for every batch stored")
 	compact := fs.Bool("compact", true, "compact the index when done, so that trace reads one value per word")
+	link := fs.Bool("link", false, "then trace each added article against the index and keep its links (see 'unspun link')")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -86,5 +90,25 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	}
 	fmt.Fprintf(a.stderr, "%s%s, in %.2fs (%.0f articles/s)\n",
 		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
+	if *link && stored > 0 {
+		// Every article is stored before any is linked, so that each finds
+		// the sources it was copied from whatever their order in the input.
+		ids := slices.Sorted(maps.Keys(seen))
+		n, err := a.link(ctx, s, runtime.GOMAXPROCS(0), func(emit func(unspun.Article) error) error {
+			for _, id := range ids {
+				art, err := s.Get(ctx, id)
+				if err != nil {
+					return err
+				}
+				if err := emit(art); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if code := a.linked("add", n, err); code != exitOK {
+			return code
+		}
+	}
 	return in.status()
 }

@@ -61,6 +61,8 @@ func init() {
 		{"lexicon", "print the spin lexicon learned from traced copies", runLexicon},
 		{"dedup", "find clusters of near-duplicate articles", runDedup},
 		{"stories", "group articles into stories, one event each", runStories},
+		{"link", "trace every stored article and keep its links (for sites)", runLink},
+		{"sites", "per site: originality, copy graph, spin; farm networks", runSites},
 		{"serve", "serve the web page and the JSON API on the index", runServe},
 		{"synth", "write a synthetic corpus with farm pages and ground truth", runSynth},
 	}

@@ -1,0 +1,182 @@
+package site
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// A farm network betrays itself by its spin dictionary: its sites make the
+// same word swaps ("Russia" → "Russian Federation"), which honest outlets
+// do not make, least of all the rare ones. Two sites are linked when their
+// swaps agree: the cosine of their swap vectors, each swap weighted by its
+// count on the site and by how rare it is across sites (an inverse site
+// frequency), reaches MinSimilarity, on at least MinSharedSwaps swaps. A
+// network is a connected group of two or more linked sites. An honest site
+// that runs wire copy word for word shows no swaps and joins no network.
+
+// NetworkOptions tune the grouping.
+type NetworkOptions struct {
+	MinSimilarity  float64 // cosine of the weighted swap vectors
+	MinSharedSwaps int
+	MinSwapCount   int64 // a swap seen fewer times on a site is not its habit
+}
+
+// DefaultNetworkOptions are the defaults of `unspun sites --networks`.
+var DefaultNetworkOptions = NetworkOptions{MinSimilarity: 0.3, MinSharedSwaps: 2, MinSwapCount: 1}
+
+// Network is a group of sites run as one, with the evidence.
+type Network struct {
+	ID    int
+	Sites []string
+	// SharedSpin lists the swaps two or more of its sites make, rarest
+	// across all sites first.
+	SharedSpin []SharedSwap
+	// SharedSources are the sites that two or more of its sites copy from.
+	SharedSources []string
+}
+
+// SharedSwap is one swap of a network and the sites that make it.
+type SharedSwap struct {
+	From, To string
+	Sites    []string
+	Count    int64 // over those sites
+}
+
+// maxEvidence bounds the swaps listed as a network's evidence.
+const maxEvidence = 20
+
+// Networks groups sites into networks, sets each site's Network, and
+// returns the networks, largest first.
+func Networks(sites []Site, in Input, opts NetworkOptions) []Network {
+	type swap struct{ from, to string }
+	vec := make([]map[swap]float64, len(sites))
+	counts := make([]map[swap]int64, len(sites))
+	df := map[swap]int{}
+	spinning := 0
+	for i, s := range sites {
+		vec[i], counts[i] = map[swap]float64{}, map[swap]int64{}
+		for _, sub := range in.Spin[s.Name] {
+			if sub.Count >= opts.MinSwapCount {
+				counts[i][swap{sub.From, sub.To}] = sub.Count
+			}
+		}
+		for w := range counts[i] {
+			df[w]++
+		}
+		if len(counts[i]) > 0 {
+			spinning++
+		}
+	}
+	norm := make([]float64, len(sites))
+	for i := range sites {
+		for w, c := range counts[i] {
+			v := math.Log1p(float64(c)) * math.Log1p(float64(spinning)/float64(df[w]))
+			vec[i][w] = v
+			norm[i] += v * v
+		}
+		norm[i] = math.Sqrt(norm[i])
+	}
+	// Sites sharing a swap are the only candidate pairs.
+	bySwap := map[swap][]int{}
+	for i := range sites {
+		for w := range counts[i] {
+			bySwap[w] = append(bySwap[w], i)
+		}
+	}
+	parent := make([]int, len(sites))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	done := map[[2]int]bool{}
+	for _, group := range bySwap {
+		for x := 0; x < len(group); x++ {
+			for y := x + 1; y < len(group); y++ {
+				i, j := group[x], group[y]
+				if done[[2]int{i, j}] {
+					continue
+				}
+				done[[2]int{i, j}] = true
+				shared, dot := 0, 0.0
+				for w, v := range vec[i] {
+					if u, ok := vec[j][w]; ok {
+						shared++
+						dot += v * u
+					}
+				}
+				if shared >= opts.MinSharedSwaps && norm[i] > 0 && norm[j] > 0 && dot/(norm[i]*norm[j]) >= opts.MinSimilarity {
+					parent[find(i)] = find(j)
+				}
+			}
+		}
+	}
+	members := map[int][]int{}
+	for i := range sites {
+		members[find(i)] = append(members[find(i)], i)
+	}
+	var nets []Network
+	for _, m := range members {
+		if len(m) < 2 {
+			continue // a network of one is no network
+		}
+		n := Network{}
+		shared := map[swap][]int{}
+		sources := map[string]int{}
+		for _, i := range m {
+			n.Sites = append(n.Sites, sites[i].Name)
+			for w := range counts[i] {
+				shared[w] = append(shared[w], i)
+			}
+			for _, e := range sites[i].CopiesFrom {
+				sources[e.To]++
+			}
+		}
+		slices.Sort(n.Sites)
+		for w, who := range shared {
+			if len(who) < 2 {
+				continue
+			}
+			ss := SharedSwap{From: w.from, To: w.to}
+			for _, i := range who {
+				ss.Sites = append(ss.Sites, sites[i].Name)
+				ss.Count += counts[i][w]
+			}
+			slices.Sort(ss.Sites)
+			n.SharedSpin = append(n.SharedSpin, ss)
+		}
+		slices.SortFunc(n.SharedSpin, func(a, b SharedSwap) int {
+			return cmp.Or(cmp.Compare(df[swap{a.From, a.To}], df[swap{b.From, b.To}]), cmp.Compare(b.Count, a.Count),
+				cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+		})
+		n.SharedSpin = n.SharedSpin[:min(len(n.SharedSpin), maxEvidence)]
+		for src, k := range sources {
+			if k >= 2 {
+				n.SharedSources = append(n.SharedSources, src)
+			}
+		}
+		slices.Sort(n.SharedSources)
+		nets = append(nets, n)
+	}
+	slices.SortFunc(nets, func(a, b Network) int {
+		return cmp.Or(cmp.Compare(len(b.Sites), len(a.Sites)), cmp.Compare(a.Sites[0], b.Sites[0]))
+	})
+	index := map[string]int{}
+	for i := range sites {
+		index[sites[i].Name] = i
+	}
+	for k := range nets {
+		nets[k].ID = k
+		for _, name := range nets[k].Sites {
+			sites[index[name]].Network = k
+		}
+	}
+	return nets
+}
