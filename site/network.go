@@ -2,28 +2,34 @@ package site
 
 import (
 	"cmp"
-	"math"
 	"slices"
 )
 
 // A farm network betrays itself by its spin dictionary: its sites make the
 // same word swaps ("Russia" → "Russian Federation"), which honest outlets
-// do not make, least of all the rare ones. Two sites are linked when their
-// swaps agree: the cosine of their swap vectors, each swap weighted by its
-// count on the site and by how rare it is across sites (an inverse site
-// frequency), reaches MinSimilarity, on at least MinSharedSwaps swaps. A
-// network is a connected group of two or more linked sites. An honest site
-// that runs wire copy word for word shows no swaps and joins no network.
+// do not make. But every spinner also knows stock swaps ("said" → "stated")
+// and makes the same typos, so only distinctive swaps count: those made by
+// at most half the sites that make any swap (with few spinning sites, every
+// swap counts: they cannot be told from stock ones). Two sites are linked
+// when they share at least MinSharedSwaps distinctive swaps; a network is a
+// connected group of two or more linked sites. An honest site that runs
+// wire copy word for word makes no swaps and joins no network.
+//
+// On synthetic worlds of twenty honest outlets and three networks of 3, 4
+// and 6 sites over twenty stock swaps (unspun synth --world), pairs of
+// sites of different networks share at most two distinctive swaps, pairs of
+// one network two to fifteen.
 
 // NetworkOptions tune the grouping.
 type NetworkOptions struct {
-	MinSimilarity  float64 // cosine of the weighted swap vectors
-	MinSharedSwaps int
-	MinSwapCount   int64 // a swap seen fewer times on a site is not its habit
+	MinSharedSwaps int     // distinctive swaps two linked sites share
+	CommonShare    float64 // a swap made by more than this share of the spinning sites is common…
+	FewSpinners    int     // …unless this many sites or fewer make any swap at all
+	MinSwapCount   int64   // a swap seen fewer times on a site is not its habit
 }
 
 // DefaultNetworkOptions are the defaults of `unspun sites --networks`.
-var DefaultNetworkOptions = NetworkOptions{MinSimilarity: 0.3, MinSharedSwaps: 2, MinSwapCount: 1}
+var DefaultNetworkOptions = NetworkOptions{MinSharedSwaps: 3, CommonShare: 0.5, FewSpinners: 3, MinSwapCount: 1}
 
 // Network is a group of sites run as one, with the evidence.
 type Network struct {
@@ -50,12 +56,11 @@ const maxEvidence = 20
 // returns the networks, largest first.
 func Networks(sites []Site, in Input, opts NetworkOptions) []Network {
 	type swap struct{ from, to string }
-	vec := make([]map[swap]float64, len(sites))
 	counts := make([]map[swap]int64, len(sites))
 	df := map[swap]int{}
 	spinning := 0
 	for i, s := range sites {
-		vec[i], counts[i] = map[swap]float64{}, map[swap]int64{}
+		counts[i] = map[swap]int64{}
 		for _, sub := range in.Spin[s.Name] {
 			if sub.Count >= opts.MinSwapCount {
 				counts[i][swap{sub.From, sub.To}] = sub.Count
@@ -68,20 +73,16 @@ func Networks(sites []Site, in Input, opts NetworkOptions) []Network {
 			spinning++
 		}
 	}
-	norm := make([]float64, len(sites))
-	for i := range sites {
-		for w, c := range counts[i] {
-			v := math.Log1p(float64(c)) * math.Log1p(float64(spinning)/float64(df[w]))
-			vec[i][w] = v
-			norm[i] += v * v
-		}
-		norm[i] = math.Sqrt(norm[i])
+	distinctive := func(w swap) bool {
+		return spinning <= opts.FewSpinners || float64(df[w]) <= opts.CommonShare*float64(spinning)
 	}
 	// Sites sharing a swap are the only candidate pairs.
 	bySwap := map[swap][]int{}
 	for i := range sites {
 		for w := range counts[i] {
-			bySwap[w] = append(bySwap[w], i)
+			if distinctive(w) {
+				bySwap[w] = append(bySwap[w], i)
+			}
 		}
 	}
 	parent := make([]int, len(sites))
@@ -105,14 +106,13 @@ func Networks(sites []Site, in Input, opts NetworkOptions) []Network {
 					continue
 				}
 				done[[2]int{i, j}] = true
-				shared, dot := 0, 0.0
-				for w, v := range vec[i] {
-					if u, ok := vec[j][w]; ok {
+				shared := 0
+				for w := range counts[i] {
+					if _, ok := counts[j][w]; ok && distinctive(w) {
 						shared++
-						dot += v * u
 					}
 				}
-				if shared >= opts.MinSharedSwaps && norm[i] > 0 && norm[j] > 0 && dot/(norm[i]*norm[j]) >= opts.MinSimilarity {
+				if shared >= opts.MinSharedSwaps {
 					parent[find(i)] = find(j)
 				}
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,12 +16,19 @@ import (
 
 const synthHelp = `
 Usage: unspun synth [--articles N] [--pages M] [--spin P] [--seed S] DIR
+       unspun synth --world [--seed S] DIR
 
 Writes a synthetic provenance set to DIR: corpus.jsonl (N source articles of
 about 600 words in an invented vocabulary), queries.jsonl (M farm pages, each
 stitched from 2–6 sources, spun, with typos and unrelated sentences) and
 gold.jsonl (the source and edits of every page sentence). The layout is the
 one the provenance scorer reads, so a set can be added, traced and scored.
+
+--world writes a test world for 'unspun sites' instead: world.jsonl (20
+honest outlets writing their own articles and sometimes running a wire
+story word for word, the wire, and three farm networks of 3, 4 and 6 sites,
+each network with its own spin dictionary and favourite sources) and
+networks.json (each farm site's network: the truth to score --networks by).
 `
 
 func runSynth(ctx context.Context, a *app, args []string) int {
@@ -29,9 +37,22 @@ func runSynth(ctx context.Context, a *app, args []string) int {
 	pages := fs.Int("pages", 200, "farm pages")
 	spin := fs.Float64("spin", 0.3, "share of dictionary words a farm page swaps")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed writes the same set")
+	world := fs.Bool("world", false, "write a test world of honest outlets and farm networks for 'unspun sites'")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
+	}
+	if *world {
+		if len(paths) != 1 {
+			fmt.Fprintln(a.stderr, "unspun synth: give one output directory")
+			return exitUsage
+		}
+		w := synth.NewWorld(synth.WorldOptions{Seed: *seed})
+		if err := writeWorld(paths[0], w); err != nil {
+			return a.fail("synth", err)
+		}
+		fmt.Fprintf(a.stderr, "wrote a world of %d articles and %d farm sites to %s\n", len(w.Articles), len(w.Network), paths[0])
+		return exitOK
 	}
 	if len(paths) != 1 || *articles < 6 || *pages < 0 || *spin < 0 || *spin > 1 {
 		fmt.Fprintln(a.stderr, "unspun synth: give one output directory, at least 6 articles, no negative page count and --spin from 0 to 1")
@@ -116,4 +137,27 @@ func writeLines(path string, fill func(emit func(any) error) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeWorld writes a synthetic world: its articles and its truth.
+func writeWorld(dir string, w synth.World) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	err := writeLines(filepath.Join(dir, "world.jsonl"), func(emit func(any) error) error {
+		for _, a := range w.Articles {
+			if err := emit(report.Record(a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	truth, err := json.MarshalIndent(w.Network, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "networks.json"), append(truth, '\n'), 0o644)
 }
