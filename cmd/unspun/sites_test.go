@@ -1,0 +1,102 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/unspun/unspun/internal/golden"
+	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/synth"
+)
+
+// TestSitesDemoGolden links the demo corpus and farm pages and compares the
+// sites view, networks included, with testdata/sites.golden.
+func TestSitesDemoGolden(t *testing.T) {
+	f := demoFiles(t)
+	db := filepath.Join(t.TempDir(), "idx")
+	if r := runCLI(t, "", "add", "--db", db, "--link", f.Corpus, f.Farm); r.code != exitOK || !strings.Contains(r.stderr, "linked 13 articles") {
+		t.Fatalf("add --link: %d %s", r.code, r.stderr)
+	}
+	r := runCLI(t, "", "sites", "--db", db, "--networks")
+	if r.code != exitOK {
+		t.Fatalf("sites: %d %s", r.code, r.stderr)
+	}
+	golden.Check(t, "sites.golden", []byte(r.stdout))
+	// Linking again changes nothing: links are replaced, lessons learned once.
+	if r := runCLI(t, "", "link", "--db", db); r.code != exitOK {
+		t.Fatalf("link: %d %s", r.code, r.stderr)
+	}
+	if again := runCLI(t, "", "sites", "--db", db, "--networks"); again.stdout != r.stdout {
+		t.Errorf("sites differ after linking again:\n%s\nvs\n%s", again.stdout, r.stdout)
+	}
+}
+
+// TestSitesFindTheNetworksOfASyntheticWorld builds a world of honest
+// outlets (some running wire copy word for word) and three farm networks
+// with their own dictionaries over shared stock swaps, links it, and
+// checks every network is found whole, alone, and without an honest site.
+func TestSitesFindTheNetworksOfASyntheticWorld(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links a thousand articles")
+	}
+	dir := t.TempDir()
+	w := synth.NewWorld(synth.WorldOptions{Seed: 11})
+	if err := writeWorld(dir, w); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "idx")
+	if r := runCLI(t, "", "add", "--db", db, "--link", filepath.Join(dir, "world.jsonl")); r.code != exitOK {
+		t.Fatalf("add --link: %d %s", r.code, r.stderr)
+	}
+	r := runCLI(t, "", "sites", "--db", db, "--networks", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("sites: %d %s", r.code, r.stderr)
+	}
+	found := map[int][]string{}
+	honestCopies := 0
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if strings.HasPrefix(line, `{"network"`) {
+			var n report.NetworkJSON
+			if err := json.Unmarshal([]byte(line), &n); err != nil {
+				t.Fatal(err)
+			}
+			if len(n.Evidence.SharedSpin) == 0 {
+				t.Errorf("network %d comes without evidence", n.Network)
+			}
+			found[n.Network] = n.Sites
+			continue
+		}
+		var s report.SiteJSON
+		if err := json.Unmarshal([]byte(line), &s); err != nil {
+			t.Fatal(err)
+		}
+		if _, farm := w.Network[s.Site]; !farm && s.Site != "wire.test" && len(s.CopiesFrom) > 0 {
+			honestCopies++
+		}
+	}
+	if honestCopies == 0 {
+		t.Error("no honest outlet copies the wire: the world does not test what it should")
+	}
+	truth := map[int][]string{}
+	for site, n := range w.Network {
+		truth[n] = append(truth[n], site)
+	}
+	var got, want []string
+	for _, sites := range found {
+		got = append(got, strings.Join(sites, ","))
+	}
+	for _, sites := range truth {
+		slices.Sort(sites)
+		want = append(want, strings.Join(sites, ","))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("networks found:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	os.RemoveAll(db)
+}
