@@ -410,7 +410,7 @@ func TestWebPages(t *testing.T) {
 func TestHealthAndMetrics(t *testing.T) {
 	_, ts := newServer(t, Config{Version: "test"})
 	code, _, body := do(t, "GET", ts.URL+"/healthz", "", nil)
-	if code != 200 || !bytes.Contains(body, []byte(`"status":"ok"`)) || !bytes.Contains(body, []byte(`"articles":8`)) {
+	if code != 200 || !bytes.Contains(body, []byte(`"status":"ok"`)) || !bytes.Contains(body, []byte(`"articles":9`)) {
 		t.Errorf("healthz: %d %s", code, body)
 	}
 	do(t, "POST", ts.URL+"/api/trace", "text/plain", strings.NewReader("T\n\nThe lake rose."))

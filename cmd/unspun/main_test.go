@@ -103,7 +103,7 @@ type traceLine struct {
 func TestAddTraceJSONContract(t *testing.T) {
 	f := demoFiles(t)
 	db := filepath.Join(t.TempDir(), "idx")
-	if r := runCLI(t, "", "add", "--db", db, f.Corpus); r.code != exitOK || !strings.Contains(r.stderr, "added 8 articles") {
+	if r := runCLI(t, "", "add", "--db", db, f.Corpus); r.code != exitOK || !strings.Contains(r.stderr, "added 9 articles") {
 		t.Fatalf("add: %d %s", r.code, r.stderr)
 	}
 	r := runCLI(t, "", "trace", "--db", db, "--format", "json", f.Farm)

@@ -95,7 +95,7 @@ func TestServeDrainsOnSIGTERM(t *testing.T) {
 		t.Fatalf("the index does not open after serve stopped: %v", err)
 	}
 	defer s.Close()
-	if st, _ := s.Stats(context.Background()); st.Articles != 8 {
-		t.Errorf("the index holds %d articles after serve, want 8", st.Articles)
+	if st, _ := s.Stats(context.Background()); st.Articles != 9 {
+		t.Errorf("the index holds %d articles after serve, want 9", st.Articles)
 	}
 }

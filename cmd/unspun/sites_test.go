@@ -18,7 +18,7 @@ import (
 func TestSitesDemoGolden(t *testing.T) {
 	f := demoFiles(t)
 	db := filepath.Join(t.TempDir(), "idx")
-	if r := runCLI(t, "", "add", "--db", db, "--link", f.Corpus, f.Farm); r.code != exitOK || !strings.Contains(r.stderr, "linked 13 articles") {
+	if r := runCLI(t, "", "add", "--db", db, "--link", f.Corpus, f.Farm); r.code != exitOK || !strings.Contains(r.stderr, "linked 17 articles") {
 		t.Fatalf("add --link: %d %s", r.code, r.stderr)
 	}
 	r := runCLI(t, "", "sites", "--db", db, "--networks")
