@@ -94,7 +94,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		// Every article is stored before any is linked, so that each finds
 		// the sources it was copied from whatever their order in the input.
 		ids := slices.Sorted(maps.Keys(seen))
-		n, err := a.link(ctx, s, runtime.GOMAXPROCS(0), func(emit func(unspun.Article) error) error {
+		n, err := a.link(ctx, s, runtime.GOMAXPROCS(0), *verbose, func(emit func(unspun.Article) error) error {
 			for _, id := range ids {
 				art, err := s.Get(ctx, id)
 				if err != nil {

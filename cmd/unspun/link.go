@@ -28,6 +28,7 @@ func runLink(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("link", linkHelp)
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "articles traced at once")
+	verbose := fs.Bool("v", false, "print a line for every batch of links stored")
 	rest, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -40,7 +41,7 @@ func runLink(ctx context.Context, a *app, args []string) int {
 		return a.fail("link", err)
 	}
 	defer s.Close()
-	n, err := a.link(ctx, s, *workers, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) })
+	n, err := a.link(ctx, s, *workers, *verbose, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) })
 	return a.linked("link", n, err)
 }
 
@@ -63,7 +64,7 @@ const linkBatch = 256
 
 // link traces the articles read emits and stores their links in batches.
 // It returns how many articles' links are durably stored.
-func (a *app) link(ctx context.Context, s store.Store, workers int, read func(func(unspun.Article) error) error) (int, error) {
+func (a *app) link(ctx context.Context, s store.Store, workers int, verbose bool, read func(func(unspun.Article) error) error) (int, error) {
 	opts := trace.DefaultOptions
 	var batch []store.Links
 	stored := 0
@@ -75,10 +76,13 @@ func (a *app) link(ctx context.Context, s store.Store, workers int, read func(fu
 			return err
 		}
 		stored += len(batch)
-		batch = batch[:0]
-		if isTerminal(a.stderr) {
+		switch {
+		case verbose:
+			fmt.Fprintf(a.stderr, "linked %d articles through %q\n", stored, batch[len(batch)-1].Article)
+		case isTerminal(a.stderr):
 			fmt.Fprintf(a.stderr, "\rlinked %d articles", stored)
 		}
+		batch = batch[:0]
 		return nil
 	}
 	var lat latencies
@@ -92,7 +96,7 @@ func (a *app) link(ctx context.Context, s store.Store, workers int, read func(fu
 	if ferr := flush(); ferr != nil && err == nil {
 		err = ferr
 	}
-	if isTerminal(a.stderr) && stored > 0 {
+	if isTerminal(a.stderr) && !verbose && stored > 0 {
 		fmt.Fprintln(a.stderr)
 	}
 	return stored, err

@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/unspun/unspun/internal/golden"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/store/pebble"
 	"github.com/unspun/unspun/synth"
 )
 
@@ -99,4 +106,49 @@ func TestSitesFindTheNetworksOfASyntheticWorld(t *testing.T) {
 		t.Errorf("networks found:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 	os.RemoveAll(db)
+}
+
+// TestKilledAddLinkKeepsWholeLinks kills a real `add --link` while it
+// stores links: the index opens, every stored links record reads back
+// whole, and at least as many articles are linked as it reported.
+func TestKilledAddLinkKeepsWholeLinks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "idx")
+	cmd := exec.Command(os.Args[0], "add", "-v", "--link", "--db", db, synthCorpus(t, dir))
+	cmd.Env = append(os.Environ(), "UNSPUN_TEST_MAIN=1")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	reported := 0
+	for sc.Scan() {
+		if n, err := fmt.Sscanf(sc.Text(), "linked %d articles through", &reported); n == 1 && err == nil {
+			cmd.Process.Signal(syscall.SIGKILL)
+			break
+		}
+	}
+	cmd.Wait()
+	if reported == 0 {
+		t.Fatal("add --link reported no stored links before it ended")
+	}
+	s, err := pebble.Open(db, pebble.Options{})
+	if err != nil {
+		t.Fatalf("the index does not open after SIGKILL: %v", err)
+	}
+	defer s.Close()
+	linked := 0
+	err = s.AllLinks(context.Background(), func(l store.Links) error {
+		linked++
+		if l.Sentences == 0 {
+			return fmt.Errorf("%s: a links record without its sentences", l.Article)
+		}
+		return nil
+	})
+	if err != nil || linked < reported {
+		t.Errorf("after SIGKILL: %d articles linked (%v), add reported %d", linked, err, reported)
+	}
 }
