@@ -15,6 +15,7 @@ import (
 	"github.com/unspun/unspun/quote"
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/site"
 	"github.com/unspun/unspun/story"
 )
 
@@ -215,6 +216,67 @@ func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
 	}
 	c.lines, c.generation, c.valid = lines, gen, true
 	return lines, nil
+}
+
+// apiSites answers GET /api/sites with the JSON Lines of `sites --format
+// json`; with ?networks=1, the network lines follow, as with --networks.
+func (s *Server) apiSites(w http.ResponseWriter, r *http.Request) {
+	sites, nets, err := s.siteViews(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	for _, st := range sites {
+		if err := report.WriteJSON(w, report.Site(st)); err != nil {
+			return
+		}
+	}
+	if r.URL.Query().Get("networks") == "" {
+		return
+	}
+	for _, n := range nets {
+		if err := report.WriteJSON(w, report.Network(n)); err != nil {
+			return
+		}
+	}
+}
+
+// apiSite answers GET /api/sites/{site} with that site's line.
+func (s *Server) apiSite(w http.ResponseWriter, r *http.Request) {
+	sites, _, err := s.siteViews(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := r.PathValue("site")
+	for _, st := range sites {
+		if st.Name == name {
+			writeJSON(w, report.Site(st))
+			return
+		}
+	}
+	s.fail(w, r, fmt.Errorf("site %q: %w", name, unspun.ErrNotFound))
+}
+
+// siteViews returns the site views and networks of the index, computed
+// once per store generation.
+func (s *Server) siteViews(ctx context.Context) ([]site.Site, []site.Network, error) {
+	c := &s.sites
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen := s.generation.Load(); c.valid && c.generation == gen {
+		return c.sites, c.networks, nil
+	}
+	gen := s.generation.Load()
+	in, err := site.Read(ctx, s.cfg.Store)
+	if err != nil {
+		return nil, nil, err
+	}
+	sites, _ := site.Build(in)
+	nets := site.Networks(sites, in, site.DefaultNetworkOptions)
+	c.sites, c.networks, c.generation, c.valid = sites, nets, gen, true
+	return sites, nets, nil
 }
 
 //go:embed openapi.json

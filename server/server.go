@@ -26,6 +26,7 @@ import (
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/site"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/trace"
 )
@@ -73,6 +74,7 @@ type Server struct {
 	generation atomic.Int64
 	metrics    *metrics
 	stories    storiesCache
+	sites      sitesCache
 	routes     []route
 }
 
@@ -134,6 +136,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		{"GET", "/api/articles/{id...}", true, false, s.apiArticle}, // ids hold slashes
 		{"POST", "/api/articles", true, true, s.apiAdd},
 		{"GET", "/api/stories", true, false, s.apiStories},
+		{"GET", "/api/sites", true, false, s.apiSites},
+		{"GET", "/api/sites/{site}", true, false, s.apiSite},
 		{"GET", "/api/openapi.json", true, false, s.apiOpenAPI},
 		{"GET", "/healthz", true, false, s.healthz},
 		{"GET", "/metrics", true, false, s.metrics.serve},
@@ -308,4 +312,14 @@ type storiesCache struct {
 	generation int64
 	valid      bool
 	lines      []report.StoryJSON
+}
+
+// sitesCache keeps the site views of the index for the generation they
+// were computed at, as storiesCache does for stories.
+type sitesCache struct {
+	mu         sync.Mutex
+	generation int64
+	valid      bool
+	sites      []site.Site
+	networks   []site.Network
 }

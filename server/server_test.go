@@ -476,6 +476,8 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		"POST /api/articles":     {"/api/articles", "application/json", farm},
 		"GET /api/articles/{id}": {"/api/articles/" + id, "", ""},
 		"GET /api/stories":       {"/api/stories", "", ""},
+		"GET /api/sites":         {"/api/sites?networks=1", "", ""},
+		"GET /api/sites/{site}":  {"/api/sites/northernwire.test", "", ""},
 		"GET /api/openapi.json":  {"/api/openapi.json", "", ""},
 		"GET /healthz":           {"/healthz", "", ""},
 		"GET /metrics":           {"/metrics", "", ""},
@@ -531,4 +533,42 @@ func FuzzAPI(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAPISites(t *testing.T) {
+	ctx := context.Background()
+	farm := articles(t, demo.Farm())
+	st := demoStore(t, farm...)
+	lex := trace.NewLexicon(trace.DefaultOptions.LexiconCount)
+	tr, err := trace.New(ctx, st, lex, trace.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []store.Links
+	for _, a := range append(articles(t, demo.Corpus()), farm...) {
+		res, err := tr.Trace(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		links = append(links, trace.Links(res))
+	}
+	if err := st.PutLinks(ctx, links); err != nil {
+		t.Fatal(err)
+	}
+	if err := lex.Flush(ctx, st); err != nil { // the swaps learned: the sites' fingerprints
+		t.Fatal(err)
+	}
+	_, ts := newServer(t, Config{Store: st})
+	code, _, body := do(t, "GET", ts.URL+"/api/sites?networks=1", "", nil)
+	if code != 200 || !bytes.Contains(body, []byte(`{"network":0,"sites":[`)) || !bytes.Contains(body, []byte(`"site":"worldnewsnow.test"`)) {
+		t.Errorf("sites: %d %.400s", code, body)
+	}
+	code, _, body = do(t, "GET", ts.URL+"/api/sites/worldnewsnow.test", "", nil)
+	var one report.SiteJSON
+	if code != 200 || json.Unmarshal(body, &one) != nil || one.Site != "worldnewsnow.test" || one.Originality != 0 || one.Network == nil {
+		t.Errorf("one site: %d %s", code, body)
+	}
+	if code, _, _ := do(t, "GET", ts.URL+"/api/sites/nowhere.test", "", nil); code != 404 {
+		t.Errorf("unknown site: %d, want 404", code)
+	}
 }

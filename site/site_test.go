@@ -26,7 +26,7 @@ func world() Input {
 	}
 	arts := []Article{
 		art("w1", "wire.test", 0), art("w2", "wire.test", 1),
-		art("h1", "honest.test", 3), // reprints w1
+		art("h1", "honest.test", 3),                                                        // reprints w1
 		art("f1", "farm.test", 10), art("f2", "farm.test", 20), art("f3", "farm.test", -1), // f3: no date
 		art("x1", "", 5), // no site
 	}

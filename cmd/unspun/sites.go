@@ -6,10 +6,8 @@ import (
 	"strings"
 	"time"
 
-	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/site"
-	"github.com/unspun/unspun/store"
 )
 
 const sitesHelp = `
@@ -50,7 +48,7 @@ func runSites(ctx context.Context, a *app, args []string) int {
 	}
 	defer s.Close()
 	start := time.Now()
-	in, err := siteInput(ctx, s)
+	in, err := site.Read(ctx, s)
 	if err != nil {
 		return a.fail("sites", err)
 	}
@@ -87,34 +85,6 @@ func runSites(ctx context.Context, a *app, args []string) int {
 	fmt.Fprintf(a.stderr, "%s, %s, %s from %s in %.2fs\n", report.Plural(len(sites), "site"), report.Plural(len(edges), "copy edge"),
 		report.Plural(len(nets), "network"), report.Plural(len(in.Links), "linked article"), time.Since(start).Seconds())
 	return exitOK
-}
-
-// siteInput reads what the site views need from the store: every
-// article's site and date (not its text), every article's links, and the
-// spin lexicon of every site.
-func siteInput(ctx context.Context, s store.Store) (site.Input, error) {
-	in := site.Input{Articles: map[string]site.Article{}, Spin: map[string][]store.Substitution{}}
-	err := s.Articles(ctx, func(art unspun.Article) error {
-		in.Articles[art.ID] = site.Article{ID: art.ID, Site: art.Site, Published: art.Published}
-		return nil
-	})
-	if err != nil {
-		return in, err
-	}
-	if err := s.AllLinks(ctx, func(l store.Links) error { in.Links = append(in.Links, l); return nil }); err != nil {
-		return in, err
-	}
-	for _, art := range in.Articles {
-		if _, done := in.Spin[art.Site]; done || art.Site == "" {
-			continue
-		}
-		subs, err := s.Substitutions(ctx, art.Site)
-		if err != nil {
-			return in, err
-		}
-		in.Spin[art.Site] = subs
-	}
-	return in, nil
 }
 
 // writeSites prints the text view.
