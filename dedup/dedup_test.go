@@ -110,3 +110,30 @@ func BenchmarkSketch(b *testing.B) {
 		s.Sketch("", text)
 	}
 }
+
+func TestTable(t *testing.T) {
+	var tb table
+	want := map[uint64]int32{}
+	for i := range 5000 {
+		k := uint64(i) * 0x9e3779b97f4a7c15 >> (i % 7) // clustered low bits too
+		if i == 17 {
+			k = 0 // the empty-slot marker is a key like any other
+		}
+		old, had := tb.swap(k, int32(i))
+		if w, ok := want[k]; ok != had || (had && old != w) {
+			t.Fatalf("swap(%d): %d %v, want %d %v", k, old, had, w, ok)
+		}
+		want[k] = int32(i)
+		if v, ok := tb.getOrPut(k, -1); !ok || v != int32(i) {
+			t.Fatalf("getOrPut(%d) = %d %v after setting %d", k, v, ok, i)
+		}
+	}
+	if tb.n != len(want) {
+		t.Errorf("%d keys held, want %d", tb.n, len(want))
+	}
+	for k, v := range want {
+		if got, ok := tb.getOrPut(k, -1); !ok || got != v {
+			t.Errorf("key %d: %d %v, want %d", k, got, ok, v)
+		}
+	}
+}
