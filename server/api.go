@@ -209,7 +209,10 @@ func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
 	if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { arts = append(arts, a); return nil }); err != nil {
 		return nil, err
 	}
-	stories := story.Cluster(arts, story.DefaultOptions)
+	stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
+	if err != nil {
+		return nil, err
+	}
 	lines := make([]report.StoryJSON, len(stories))
 	for n, st := range stories {
 		lines[n] = report.Story(n, st)

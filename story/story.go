@@ -9,6 +9,7 @@
 package story
 
 import (
+	"context"
 	"math"
 	"sort"
 	"time"
@@ -49,7 +50,7 @@ type vector map[uint64]float64
 // order (unknown dates after known ones, ties in the given order), so the
 // result depends on the input order only among articles of equal or
 // unknown dates. Document frequencies come from the articles themselves.
-func Cluster(arts []unspun.Article, opts Options) []Story {
+func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story, error) {
 	order := make([]int, len(arts))
 	for i := range order {
 		order[i] = i
@@ -81,15 +82,39 @@ func Cluster(arts []unspun.Article, opts Options) []Story {
 		dates    []time.Time
 	}
 	var cs []*cluster
-	for _, i := range order {
+	// byTerm lists, for each term, the stories that have it among the top
+	// terms of one of their articles: an article is compared only with
+	// stories that share one of its own top terms, not with every story so
+	// far, so that articles that form no story (each its own) cost linear
+	// time, not quadratic.
+	byTerm := map[uint64][]int32{}
+	shared := map[int32]int{} // stories sharing top terms with the article: how many
+	for n, i := range order {
+		if n%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err() // interrupted: a long run stops at once
+		}
 		a := arts[i]
+		top := topTerms(vecs[i], candidateTerms)
+		clear(shared)
+		for _, w := range top {
+			if len(byTerm[w]) > maxSharing {
+				continue // a term this many stories share tells none apart
+			}
+			for _, k := range byTerm[w] {
+				shared[k]++
+			}
+		}
 		best, bestSim := -1, opts.Threshold
-		for k, c := range cs {
+		for k, n := range shared {
+			if n < minSharedTerms {
+				continue
+			}
+			c := cs[k]
 			if !a.Published.IsZero() && !near(c.dates, a.Published, opts.Window) {
 				continue
 			}
-			if sim := dot(vecs[i], c.centroid); sim >= bestSim {
-				best, bestSim = k, sim
+			if sim := dot(vecs[i], c.centroid); sim > bestSim || sim == bestSim && int(k) > best {
+				best, bestSim = int(k), sim
 			}
 		}
 		if best < 0 {
@@ -105,27 +130,74 @@ func Cluster(arts []unspun.Article, opts Options) []Story {
 		if !a.Published.IsZero() {
 			c.dates = append(c.dates, a.Published)
 		}
+		for _, w := range top {
+			if l := byTerm[w]; len(l) == 0 || l[len(l)-1] != int32(best) {
+				byTerm[w] = append(l, int32(best))
+			}
+		}
 	}
 	// Second pass: stories whose centroids are as similar as an article
 	// must be to join, and whose dates meet within the window, are one
 	// story that the first pass split because their first articles
 	// differed (most similar pair first). An online pass sees each article
 	// once; this lets the story see its articles together.
-	for opts.MergeThreshold > 0 {
-		bi, bj, bs := -1, -1, opts.MergeThreshold
-		for i := range cs {
-			for j := i + 1; j < len(cs); j++ {
-				if !datesMeet(cs[i].dates, cs[j].dates, opts.Window) {
-					continue
-				}
-				if sim := dot(cs[i].centroid, cs[j].centroid); sim >= bs {
-					bi, bj, bs = i, j, sim
-				}
+	// Only stories whose centroids share minSharedTerms of their top terms
+	// are compared, each pair once; after a merge, only the merged story's
+	// pairs are compared again.
+	byTop := map[uint64][]int32{}
+	for k, c := range cs {
+		for _, w := range topTerms(c.centroid, candidateTerms) {
+			byTop[w] = append(byTop[w], int32(k))
+		}
+	}
+	type pair struct{ i, j int32 }
+	count := map[pair]int{}
+	for _, ks := range byTop {
+		if len(ks) > maxPairSharing {
+			continue // a term this many stories share tells no pair apart
+		}
+		for x := range ks {
+			for y := x + 1; y < len(ks); y++ {
+				count[pair{ks[x], ks[y]}]++ // ks ascends: i < j
 			}
 		}
-		if bi < 0 {
+	}
+	alive := make([]bool, len(cs))
+	nbr := make([]map[int32]bool, len(cs))
+	for k := range cs {
+		alive[k], nbr[k] = true, map[int32]bool{}
+	}
+	mergeable := map[pair]float64{} // candidate pairs similar enough to merge
+	similar := func(p pair) {
+		if datesMeet(cs[p.i].dates, cs[p.j].dates, opts.Window) {
+			if sim := dot(cs[p.i].centroid, cs[p.j].centroid); sim >= opts.MergeThreshold {
+				mergeable[p] = sim
+				return
+			}
+		}
+		delete(mergeable, p)
+	}
+	for p, n := range count {
+		if n >= minSharedTerms {
+			nbr[p.i][p.j], nbr[p.j][p.i] = true, true
+			similar(p)
+		}
+	}
+	for opts.MergeThreshold > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		best, bs := pair{-1, -1}, -1.0
+		for p, sim := range mergeable {
+			// the most similar pair; ties to the last pair in story order
+			if sim > bs || sim == bs && (p.i > best.i || p.i == best.i && p.j > best.j) {
+				best, bs = p, sim
+			}
+		}
+		if best.i < 0 {
 			break
 		}
+		bi, bj := int(best.i), int(best.j)
 		a, b := cs[bi], cs[bj]
 		a.members = append(a.members, b.members...)
 		for w, x := range b.sum {
@@ -133,8 +205,28 @@ func Cluster(arts []unspun.Article, opts Options) []Story {
 		}
 		a.centroid = normalise(copyVector(a.sum))
 		a.dates = append(a.dates, b.dates...)
-		cs = append(cs[:bj], cs[bj+1:]...)
+		alive[bj] = false
+		for k := range nbr[bj] {
+			delete(nbr[k], int32(bj))
+			delete(mergeable, ordered(k, int32(bj)))
+			if int(k) != bi {
+				nbr[k][int32(bi)], nbr[bi][k] = true, true
+			}
+		}
+		nbr[bj] = nil
+		delete(nbr[bi], int32(bj))
+		for k := range nbr[bi] {
+			q := ordered(int32(bi), k)
+			similar(pair{q.i, q.j})
+		}
 	}
+	kept := cs[:0]
+	for k, c := range cs {
+		if alive[k] {
+			kept = append(kept, c)
+		}
+	}
+	cs = kept
 	out := make([]Story, 0, len(cs))
 	for _, c := range cs {
 		s := Story{}
@@ -156,7 +248,50 @@ func Cluster(arts []unspun.Article, opts Options) []Story {
 		s.Title = arts[central].Title
 		out = append(out, s)
 	}
-	return out
+	return out, nil
+}
+
+// An article is compared with the stories that share one of its
+// candidateTerms highest-weighted terms with one of their articles, and two stories are compared to be
+// merged when their centroids share one of their candidateTerms top terms.
+const candidateTerms = 60
+
+// minSharedTerms is how many of an article's top terms a story must share
+// with it to be compared: stories of one event share names, places and
+// their own words; unrelated articles share a word or two.
+const minSharedTerms = 3
+
+// maxPairSharing bounds how many stories' centroids may have a term among
+// their top terms for it to make pairs of them candidates to merge: the
+// pairs of a list grow with its square.
+const maxPairSharing = 100
+
+// maxSharing bounds how many stories a term may be registered for and
+// still make them candidates to merge.
+const maxSharing = 1000
+
+// topTerms returns the n terms of v with the highest weights (ties by
+// term, so that the choice does not depend on map order).
+func topTerms(v vector, n int) []uint64 {
+	terms := make([]uint64, 0, len(v))
+	for w := range v {
+		terms = append(terms, w)
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if v[terms[i]] != v[terms[j]] {
+			return v[terms[i]] > v[terms[j]]
+		}
+		return terms[i] < terms[j]
+	})
+	return terms[:min(n, len(terms))]
+}
+
+// ordered returns the pair of story numbers smaller first.
+func ordered(a, b int32) struct{ i, j int32 } {
+	if a > b {
+		a, b = b, a
+	}
+	return struct{ i, j int32 }{a, b}
 }
 
 // datesMeet reports whether some date of a is within w of some date of b

@@ -52,7 +52,10 @@ func runStories(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	start := time.Now()
-	stories := story.Cluster(arts, story.DefaultOptions)
+	stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
+	if err != nil {
+		return a.fail("stories", err)
+	}
 	for n, st := range stories {
 		if format.value == "json" {
 			if err := report.WriteJSON(a.stdout, report.Story(n, st)); err != nil {
