@@ -33,22 +33,14 @@ func (t *table) find(key uint64) int {
 
 // swap sets key's value to val and returns the value it had, and whether
 // it had one.
-func (t *table) swap(key uint64, val int32) (old int32, ok bool) {
-	if key == 0 {
-		key = zeroKey
-	}
-	i := t.find(key)
-	if t.keys[i] == 0 {
-		t.keys[i], t.vals[i] = key, val
-		t.n++
-		return 0, false
-	}
-	old, t.vals[i] = t.vals[i], val
-	return old, true
-}
+func (t *table) swap(key uint64, val int32) (old int32, ok bool) { return t.put(key, val, true) }
 
 // getOrPut returns key's value if it has one, else sets it to val.
-func (t *table) getOrPut(key uint64, val int32) (old int32, ok bool) {
+func (t *table) getOrPut(key uint64, val int32) (old int32, ok bool) { return t.put(key, val, false) }
+
+// put stores val under key when key is new, or when replace is set, and
+// returns the value key had and whether it had one.
+func (t *table) put(key uint64, val int32, replace bool) (old int32, ok bool) {
 	if key == 0 {
 		key = zeroKey
 	}
@@ -58,7 +50,11 @@ func (t *table) getOrPut(key uint64, val int32) (old int32, ok bool) {
 		t.n++
 		return 0, false
 	}
-	return t.vals[i], true
+	old = t.vals[i]
+	if replace {
+		t.vals[i] = val
+	}
+	return old, true
 }
 
 func (t *table) grow() {
