@@ -61,11 +61,30 @@ func readArticles(ctx context.Context, r *http.Request, max int) ([]unspun.Artic
 	if err != nil {
 		return nil, err
 	}
-	var arts []unspun.Article
-	var bad []string
-	errTooMany := fmt.Errorf("%w: more than %d articles in one request", errBadRequest, max)
-	body := &readErr{r: r.Body}
-	err = reader.ReadStreamAs(ctx, "-", format, body, reader.Options{Workers: 1}, func(a unspun.Article) error {
+	arts, bad, err := readBody(ctx, format, r.Body, max)
+	switch {
+	case errors.Is(err, errTooMany):
+		return nil, fmt.Errorf("%w: more than %d articles in one request", errBadRequest, max)
+	case err != nil:
+		return nil, err
+	case len(bad) > 0:
+		return nil, badRequest(strings.Join(bad, "; "))
+	case len(arts) == 0:
+		return nil, fmt.Errorf("%w: no article in the request body", errBadRequest)
+	}
+	return arts, nil
+}
+
+// errTooMany stops readBody at its limit.
+var errTooMany = errors.New("too many articles")
+
+// readBody reads up to max articles of body in the given format (Unknown:
+// sniffed), with the reader's message for each bad record. The body
+// limit's error, which the reader reports as a bad record, is returned as
+// the *http.MaxBytesError it is, so that the client gets 413.
+func readBody(ctx context.Context, format reader.Format, body io.Reader, max int) (arts []unspun.Article, bad []string, err error) {
+	b := &readErr{r: body}
+	err = reader.ReadStreamAs(ctx, "-", format, b, reader.Options{Workers: 1}, func(a unspun.Article) error {
 		if len(arts) == max {
 			return errTooMany
 		}
@@ -75,17 +94,10 @@ func readArticles(ctx context.Context, r *http.Request, max int) ([]unspun.Artic
 		bad = append(bad, strings.TrimPrefix(e.Error(), "-: "))
 	})
 	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(body.err, &tooBig): // the reader reports it as a bad record; the client needs 413
-		return nil, tooBig
-	case err != nil:
-		return nil, err
-	case len(bad) > 0:
-		return nil, badRequest(strings.Join(bad, "; "))
-	case len(arts) == 0:
-		return nil, fmt.Errorf("%w: no article in the request body", errBadRequest)
+	if errors.As(b.err, &tooBig) {
+		return nil, nil, tooBig
 	}
-	return arts, nil
+	return arts, bad, err
 }
 
 // readErr remembers the error its reader returned: the body limit's, which
@@ -198,27 +210,21 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
 // storyLines returns the stories of the index, computed once per store
 // generation.
 func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
-	c := &s.stories
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	gen := s.generation.Load()
-	if c.valid && c.generation == gen {
-		return c.lines, nil
-	}
-	var arts []unspun.Article
-	if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { arts = append(arts, a); return nil }); err != nil {
-		return nil, err
-	}
-	stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
-	if err != nil {
-		return nil, err
-	}
-	lines := make([]report.StoryJSON, len(stories))
-	for n, st := range stories {
-		lines[n] = report.Story(n, st)
-	}
-	c.lines, c.generation, c.valid = lines, gen, true
-	return lines, nil
+	return s.stories.get(s.generation.Load(), func() ([]report.StoryJSON, error) {
+		var arts []unspun.Article
+		if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { arts = append(arts, a); return nil }); err != nil {
+			return nil, err
+		}
+		stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
+		if err != nil {
+			return nil, err
+		}
+		lines := make([]report.StoryJSON, len(stories))
+		for n, st := range stories {
+			lines[n] = report.Story(n, st)
+		}
+		return lines, nil
+	})
 }
 
 // apiSites answers GET /api/sites with the JSON Lines of `sites --format
@@ -265,21 +271,15 @@ func (s *Server) apiSite(w http.ResponseWriter, r *http.Request) {
 // siteViews returns the site views and networks of the index, computed
 // once per store generation.
 func (s *Server) siteViews(ctx context.Context) ([]site.Site, []site.Network, error) {
-	c := &s.sites
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen := s.generation.Load(); c.valid && c.generation == gen {
-		return c.sites, c.networks, nil
-	}
-	gen := s.generation.Load()
-	in, err := site.Read(ctx, s.cfg.Store)
-	if err != nil {
-		return nil, nil, err
-	}
-	sites, _ := site.Build(in)
-	nets := site.Networks(sites, in, site.DefaultNetworkOptions)
-	c.sites, c.networks, c.generation, c.valid = sites, nets, gen, true
-	return sites, nets, nil
+	v, err := s.sites.get(s.generation.Load(), func() (siteViews, error) {
+		in, err := site.Read(ctx, s.cfg.Store)
+		if err != nil {
+			return siteViews{}, err
+		}
+		sites, _ := site.Build(in)
+		return siteViews{sites, site.Networks(sites, in, site.DefaultNetworkOptions)}, nil
+	})
+	return v.sites, v.networks, err
 }
 
 //go:embed openapi.json

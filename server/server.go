@@ -73,8 +73,8 @@ type Server struct {
 	// write is rebuilt, so that it sees the index's new size.
 	generation atomic.Int64
 	metrics    *metrics
-	stories    storiesCache
-	sites      sitesCache
+	stories    perGeneration[[]report.StoryJSON]
+	sites      perGeneration[siteViews]
 	routes     []route
 }
 
@@ -255,8 +255,19 @@ func (s *Server) traceArticle(ctx context.Context, a unspun.Article) (unspun.Tra
 	return tr, err
 }
 
-// statusOf maps an error of the work behind a request to its HTTP status.
-func statusOf(err error) (int, string) {
+// statusOf maps an error of the work behind request r to its HTTP status
+// and the message the client may see, and logs an internal error, whose
+// text the client never sees.
+func (s *Server) statusOf(r *http.Request, err error) (int, string) {
+	code, msg := statusOfError(err)
+	if code == http.StatusInternalServerError {
+		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return code, msg
+}
+
+// statusOfError maps an error to its HTTP status and client message.
+func statusOfError(err error) (int, string) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -276,10 +287,7 @@ func statusOf(err error) (int, string) {
 // fail writes err's status and message (never an internal error's text)
 // and logs internal errors.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := statusOf(err)
-	if code == http.StatusInternalServerError {
-		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	code, msg := s.statusOf(r, err)
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
@@ -304,22 +312,35 @@ func writeJSON(w http.ResponseWriter, v any) {
 	enc.Encode(v)
 }
 
-// storiesCache keeps the stories of the index for the generation it was
-// computed at: clustering the whole index is seconds of work at 100k
-// articles, not something to redo per request.
-type storiesCache struct {
+// perGeneration keeps a value computed from the whole index for the store
+// generation it was computed at: clustering stories or building the site
+// views is seconds of work at 100k articles, not something to redo per
+// request, and a write makes it stale.
+type perGeneration[T any] struct {
 	mu         sync.Mutex
 	generation int64
 	valid      bool
-	lines      []report.StoryJSON
+	value      T
 }
 
-// sitesCache keeps the site views of the index for the generation they
-// were computed at, as storiesCache does for stories.
-type sitesCache struct {
-	mu         sync.Mutex
-	generation int64
-	valid      bool
-	sites      []site.Site
-	networks   []site.Network
+// get returns the value for generation gen, computing it when the kept one
+// is of another generation (or none).
+func (c *perGeneration[T]) get(gen int64, compute func() (T, error)) (T, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.valid && c.generation == gen {
+		return c.value, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return v, err
+	}
+	c.value, c.generation, c.valid = v, gen, true
+	return v, nil
+}
+
+// siteViews are the site views and networks of the index.
+type siteViews struct {
+	sites    []site.Site
+	networks []site.Network
 }

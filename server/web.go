@@ -83,10 +83,7 @@ func (s *Server) webIndex(w http.ResponseWriter, r *http.Request) {
 
 // webError shows the form again under an error message.
 func (s *Server) webError(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := statusOf(err)
-	if code == http.StatusInternalServerError {
-		s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+	code, msg := s.statusOf(r, err)
 	if code == 499 {
 		return // the client is gone
 	}
@@ -142,16 +139,10 @@ func formArticle(r *http.Request) (unspun.Article, error) {
 
 // fileArticle reads an uploaded file in the format its name says.
 func fileArticle(ctx context.Context, name string, f io.Reader) (unspun.Article, error) {
-	var arts []unspun.Article
-	var bad []string
-	err := reader.ReadStreamAs(ctx, "-", reader.FormatOf(path.Base(name)), f, reader.Options{Workers: 1}, func(a unspun.Article) error {
-		if len(arts) > 0 {
-			return badRequest("the file holds more than one article: trace one at a time")
-		}
-		arts = append(arts, a)
-		return nil
-	}, func(e *reader.Error) { bad = append(bad, strings.TrimPrefix(e.Error(), "-: ")) })
+	arts, bad, err := readBody(ctx, reader.FormatOf(path.Base(name)), f, 1)
 	switch {
+	case errors.Is(err, errTooMany):
+		return unspun.Article{}, badRequest("the file holds more than one article: trace one at a time")
 	case err != nil:
 		return unspun.Article{}, err
 	case len(arts) == 0 && len(bad) > 0:

@@ -89,33 +89,26 @@ func Networks(sites []Site, in Input, opts NetworkOptions) []Network {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	done := map[[2]int]bool{}
+	// Each list holds the sites making one distinctive swap, in ascending
+	// order: counting its pairs counts the swaps each pair shares.
+	shared := map[[2]int]int{}
 	for _, group := range bySwap {
 		for x := 0; x < len(group); x++ {
 			for y := x + 1; y < len(group); y++ {
-				i, j := group[x], group[y]
-				if done[[2]int{i, j}] {
-					continue
-				}
-				done[[2]int{i, j}] = true
-				shared := 0
-				for w := range counts[i] {
-					if _, ok := counts[j][w]; ok && distinctive(w) {
-						shared++
-					}
-				}
-				if shared >= opts.MinSharedSwaps {
-					parent[find(i)] = find(j)
-				}
+				shared[[2]int{group[x], group[y]}]++
 			}
+		}
+	}
+	for p, n := range shared {
+		if n >= opts.MinSharedSwaps {
+			parent[find(p[0])] = find(p[1])
 		}
 	}
 	members := map[int][]int{}

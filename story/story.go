@@ -150,7 +150,6 @@ func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story,
 			byTop[w] = append(byTop[w], int32(k))
 		}
 	}
-	type pair struct{ i, j int32 }
 	count := map[pair]int{}
 	for _, ks := range byTop {
 		if len(ks) > maxPairSharing {
@@ -216,8 +215,7 @@ func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story,
 		nbr[bj] = nil
 		delete(nbr[bi], int32(bj))
 		for k := range nbr[bi] {
-			q := ordered(int32(bi), k)
-			similar(pair{q.i, q.j})
+			similar(ordered(int32(bi), k))
 		}
 	}
 	kept := cs[:0]
@@ -286,12 +284,15 @@ func topTerms(v vector, n int) []uint64 {
 	return terms[:min(n, len(terms))]
 }
 
-// ordered returns the pair of story numbers smaller first.
-func ordered(a, b int32) struct{ i, j int32 } {
+// pair is two stories by number, the smaller first.
+type pair struct{ i, j int32 }
+
+// ordered returns the pair of story numbers a and b.
+func ordered(a, b int32) pair {
 	if a > b {
 		a, b = b, a
 	}
-	return struct{ i, j int32 }{a, b}
+	return pair{a, b}
 }
 
 // datesMeet reports whether some date of a is within w of some date of b
