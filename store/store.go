@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"sort"
+	"time"
 
 	unspun "github.com/unspun/unspun"
 )
@@ -84,6 +85,24 @@ type Links struct {
 	Links     []Link
 }
 
+// Story is one story of the index as it is kept: its number (stories are
+// numbered from 0 in the order clustering made them), the headline that
+// names it, its first and last known publication dates, and its members in
+// the order they joined.
+type Story struct {
+	Number      int
+	Title       string
+	First, Last time.Time
+	Members     []StoryMember
+}
+
+// StoryMember is what a story keeps of an article: enough to list it
+// without reading the article.
+type StoryMember struct {
+	ID, URL, Site string
+	Published     time.Time
+}
+
 // Store is an index of articles. Implementations are safe for concurrent
 // use by one process.
 type Store interface {
@@ -147,6 +166,22 @@ type Store interface {
 	// AllLinks calls fn for the links of every linked article, in no
 	// particular order, and stops at the first error fn returns.
 	AllLinks(ctx context.Context, fn func(Links) error) error
+
+	// PutStories replaces the stored stories with stories, atomically and
+	// durably like Put. Put makes stored stories stale: from then on
+	// Stories and StoryOf report none stored until PutStories is called
+	// again, so a caller never reads stories that leave an article out.
+	PutStories(ctx context.Context, stories []Story) error
+
+	// Stories calls fn for every stored story in number order and reports
+	// whether stories are stored (false: none were, or an article was put
+	// since; fn is not called).
+	Stories(ctx context.Context, fn func(Story) error) (bool, error)
+
+	// StoryOf returns the number of the stored story the article with the
+	// given ID belongs to, and whether there is one (false also when the
+	// stories are stale).
+	StoryOf(ctx context.Context, id string) (int, bool, error)
 
 	// Close releases the store. Every call after Close returns an error.
 	Close() error

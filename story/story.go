@@ -9,9 +9,14 @@
 package story
 
 import (
+	"cmp"
+	"container/heap"
 	"context"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	unspun "github.com/unspun/unspun"
@@ -43,179 +48,474 @@ type Story struct {
 	First, Last time.Time // earliest and latest known publication dates (zero when none is known)
 }
 
-// vector is a sparse weighted bag of words, L2-normalised.
-type vector map[uint64]float64
+// Doc is an article as clustering sees it: its metadata (the body is not
+// kept) and its weighted word counts. Building it is the costly part of
+// clustering (the words of the whole text); NewDoc is safe to call from
+// many goroutines, so callers build docs on every core and keep only them.
+type Doc struct {
+	Article unspun.Article // without its Body
+	terms   []uint64       // word hashes, ascending
+	counts  []float32      // weighted count of each term
+}
+
+// NewDoc returns the doc of an article: its words counted with the
+// weights of opts (headline, lead, names).
+func NewDoc(a unspun.Article, opts Options) Doc {
+	var b docBuilder
+	return b.doc(a, opts)
+}
+
+// docBuilder builds docs, reusing its scratch space from one to the next.
+type docBuilder struct {
+	counts map[uint64]float32
+	terms  []uint64
+}
+
+func (b *docBuilder) doc(a unspun.Article, opts Options) Doc {
+	if b.counts == nil {
+		b.counts = make(map[uint64]float32, 512)
+	}
+	clear(b.counts)
+	add := func(s string, weight float32) {
+		for k, t := range text.Tokens(s) {
+			if t.Number || len(t.Norm) < 2 || text.IsStopword(t.Norm) {
+				continue
+			}
+			w := weight
+			if t.Capital && k > 0 {
+				w *= float32(opts.NameWeight)
+			}
+			b.counts[fingerprint.Hash(t.Norm)] += w
+		}
+	}
+	add(a.Title, float32(opts.TitleWeight))
+	for k, sp := range text.Sentences(a.Body) {
+		w := float32(1)
+		if k < opts.LeadSentences {
+			w = float32(opts.LeadWeight)
+		}
+		add(a.Body[sp.Start:sp.End], w)
+	}
+	b.terms = b.terms[:0]
+	for t := range b.counts {
+		b.terms = append(b.terms, t)
+	}
+	slices.Sort(b.terms)
+	d := Doc{Article: a, terms: slices.Clone(b.terms), counts: make([]float32, len(b.terms))}
+	d.Article.Body = ""
+	for k, t := range d.terms {
+		d.counts[k] = b.counts[t]
+	}
+	return d
+}
+
+// Docs builds the docs of arts on every core.
+func Docs(arts []unspun.Article, opts Options) []Doc {
+	docs := make([]Doc, len(arts))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(arts)/64))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var b docBuilder
+			for i := w; i < len(arts); i += workers {
+				docs[i] = b.doc(arts[i], opts)
+			}
+		})
+	}
+	wg.Wait()
+	return docs
+}
+
+// Batch builds the docs of a stream of articles, a batch at a time on every
+// core, so that a caller reading articles one by one (an index scan) keeps
+// no more than a batch of their texts.
+type Batch struct {
+	Options Options
+	pending []unspun.Article
+	docs    []Doc
+}
+
+// batchSize is how many articles Batch holds before building their docs.
+const batchSize = 1024
+
+// Add takes the next article.
+func (b *Batch) Add(a unspun.Article) {
+	if b.pending = append(b.pending, a); len(b.pending) == batchSize {
+		b.flush()
+	}
+}
+
+func (b *Batch) flush() {
+	b.docs = append(b.docs, Docs(b.pending, b.Options)...)
+	clear(b.pending)
+	b.pending = b.pending[:0]
+}
+
+// Docs returns the docs of the articles taken, in order.
+func (b *Batch) Docs() []Doc {
+	b.flush()
+	return b.docs
+}
 
 // Cluster groups articles into stories. Articles are taken in publication
 // order (unknown dates after known ones, ties in the given order), so the
 // result depends on the input order only among articles of equal or
 // unknown dates. Document frequencies come from the articles themselves.
 func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story, error) {
-	order := make([]int, len(arts))
-	for i := range order {
-		order[i] = i
+	return ClusterDocs(ctx, Docs(arts, opts), opts)
+}
+
+// vec is an article's TF-IDF vector, L2-normalised: weights of the doc's
+// terms, in the doc's term order.
+type vec []float32
+
+// cluster is a story being built: its members (doc numbers, in the order
+// they joined), the sum of their vectors (terms ascending, so that a doc is
+// compared with it in one merge-walk of two sorted lists) and its squared
+// norm (kept as members join, so that the centroid is never renormalised),
+// and its members' known dates, ascending.
+type cluster struct {
+	members []int32
+	terms   []uint64
+	sum     []float64
+	norm2   float64
+	dates   []time.Time
+}
+
+// similarity is the cosine of doc d's vector v and the cluster's centroid.
+func (c *cluster) similarity(d *Doc, v vec) float64 {
+	if c.norm2 <= 0 {
+		return 0
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		return unspun.Earlier(arts[order[i]].Published, arts[order[j]].Published)
+	return c.dot(d, v) / math.Sqrt(c.norm2)
+}
+
+// dot is the dot product of doc d's vector v and the cluster's sum.
+func (c *cluster) dot(d *Doc, v vec) float64 {
+	s := 0.0
+	for i, j := 0, 0; i < len(d.terms) && j < len(c.terms); {
+		switch a, b := d.terms[i], c.terms[j]; {
+		case a < b:
+			i++
+		case a > b:
+			j++
+		default:
+			s += float64(v[i]) * c.sum[j]
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// add makes doc number i (vector v) a member.
+func (c *cluster) add(i int32, d *Doc, v vec) {
+	var vv float64
+	for _, x := range v {
+		vv += float64(x) * float64(x)
+	}
+	c.norm2 += 2*c.dot(d, v) + vv
+	w := make([]float64, len(v))
+	for k, x := range v {
+		w[k] = float64(x)
+	}
+	c.terms, c.sum = addSorted(c.terms, c.sum, d.terms, w)
+	c.members = append(c.members, i)
+	if p := d.Article.Published; !p.IsZero() {
+		c.dates = append(c.dates, p) // publication order: stays ascending
+	}
+}
+
+// absorb makes b's members c's.
+func (c *cluster) absorb(b *cluster) {
+	c.norm2 += 2*dotSorted(c.terms, c.sum, b.terms, b.sum) + b.norm2
+	c.terms, c.sum = addSorted(c.terms, c.sum, b.terms, b.sum)
+	c.members = append(c.members, b.members...)
+	dates := make([]time.Time, 0, len(c.dates)+len(b.dates))
+	dates = append(append(dates, c.dates...), b.dates...)
+	slices.SortStableFunc(dates, time.Time.Compare)
+	c.dates = dates
+}
+
+// addSorted returns the sum of two sparse vectors whose terms ascend.
+func addSorted(at []uint64, aw []float64, bt []uint64, bw []float64) ([]uint64, []float64) {
+	terms := make([]uint64, 0, len(at)+len(bt))
+	sum := make([]float64, 0, len(at)+len(bt))
+	i, j := 0, 0
+	for i < len(at) && j < len(bt) {
+		switch {
+		case at[i] < bt[j]:
+			terms, sum = append(terms, at[i]), append(sum, aw[i])
+			i++
+		case at[i] > bt[j]:
+			terms, sum = append(terms, bt[j]), append(sum, bw[j])
+			j++
+		default:
+			terms, sum = append(terms, at[i]), append(sum, aw[i]+bw[j])
+			i++
+			j++
+		}
+	}
+	terms, sum = append(terms, at[i:]...), append(sum, aw[i:]...)
+	terms, sum = append(terms, bt[j:]...), append(sum, bw[j:]...)
+	return terms, sum
+}
+
+// dotSorted is the dot product of two sparse vectors whose terms ascend.
+func dotSorted(at []uint64, aw []float64, bt []uint64, bw []float64) float64 {
+	s := 0.0
+	for i, j := 0, 0; i < len(at) && j < len(bt); {
+		switch {
+		case at[i] < bt[j]:
+			i++
+		case at[i] > bt[j]:
+			j++
+		default:
+			s += aw[i] * bw[j]
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// centroidCosine is the cosine of the centroids of a and b.
+func centroidCosine(a, b *cluster) float64 {
+	if a.norm2 <= 0 || b.norm2 <= 0 {
+		return 0
+	}
+	return dotSorted(a.terms, a.sum, b.terms, b.sum) / math.Sqrt(a.norm2*b.norm2)
+}
+
+// ClusterDocs groups docs into stories, as Cluster groups their articles.
+func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error) {
+	order := make([]int32, len(docs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := docs[i].Article.Published, docs[j].Article.Published
+		switch {
+		case unspun.Earlier(a, b):
+			return -1
+		case unspun.Earlier(b, a):
+			return 1
+		}
+		return 0
 	})
-	bags := make([]map[uint64]float64, len(arts))
-	df := map[uint64]int{}
-	for i, a := range arts {
-		bags[i] = bag(a, opts)
-		for w := range bags[i] {
+	df := make(map[uint64]int32, len(docs)*16)
+	for i := range docs {
+		for _, w := range docs[i].terms {
 			df[w]++
 		}
 	}
-	n := float64(len(arts))
-	vecs := make([]vector, len(arts))
-	for i, b := range bags {
-		v := vector{}
-		for w, tf := range b {
-			v[w] = (1 + math.Log(tf)) * math.Log(1+n/float64(df[w]))
+	n := float64(len(docs))
+	vecs := make([]vec, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		v := make(vec, len(d.terms))
+		var ss float64
+		for k, w := range d.terms {
+			x := (1 + math.Log(float64(d.counts[k]))) * math.Log(1+n/float64(df[w]))
+			v[k] = float32(x)
+			ss += x * x
 		}
-		vecs[i] = normalise(v)
+		if ss > 0 {
+			norm := math.Sqrt(ss)
+			for k := range v {
+				v[k] = float32(float64(v[k]) / norm)
+			}
+		}
+		vecs[i] = v
 	}
-	type cluster struct {
-		members  []int
-		sum      vector // sum of member vectors
-		centroid vector
-		dates    []time.Time
-	}
+	clear(df)
 	var cs []*cluster
 	// byTerm lists, for each term, the stories that have it among the top
 	// terms of one of their articles: an article is compared only with
-	// stories that share one of its own top terms, not with every story so
-	// far, so that articles that form no story (each its own) cost linear
-	// time, not quadratic.
+	// stories that share top terms with it, not with every story so far,
+	// so that articles that form no story (each its own) cost linear time,
+	// not quadratic.
 	byTerm := map[uint64][]int32{}
-	shared := map[int32]int{} // stories sharing top terms with the article: how many
+	var shared []int32  // by story: how many of the article's top terms it has
+	var touched []int32 // stories with shared > 0
+	var cands []int32
+	var top []int
 	for n, i := range order {
 		if n%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err() // interrupted: a long run stops at once
 		}
-		a := arts[i]
-		top := topTerms(vecs[i], candidateTerms)
-		clear(shared)
-		for _, w := range top {
-			if len(byTerm[w]) > maxSharing {
+		d, v := &docs[i], vecs[i]
+		top = topTerms(v, candidateTerms, top[:0])
+		for _, k := range touched {
+			shared[k] = 0
+		}
+		touched = touched[:0]
+		for _, t := range top {
+			l := byTerm[d.terms[t]]
+			if len(l) > maxSharing {
 				continue // a term this many stories share tells none apart
 			}
-			for _, k := range byTerm[w] {
+			for _, k := range l {
+				if shared[k] == 0 {
+					touched = append(touched, k)
+				}
 				shared[k]++
 			}
 		}
-		best, bestSim := -1, opts.Threshold
-		for k, n := range shared {
-			if n < minSharedTerms {
-				continue
-			}
+		cands = candidates(touched, shared, cands[:0])
+		best, bestSim := int32(-1), opts.Threshold
+		published := d.Article.Published
+		for _, k := range cands {
 			c := cs[k]
-			if !a.Published.IsZero() && !near(c.dates, a.Published, opts.Window) {
+			// Articles come in publication order: a story's last date is the
+			// one nearest a dated article.
+			if !published.IsZero() && len(c.dates) > 0 && published.Sub(c.dates[len(c.dates)-1]) > opts.Window {
 				continue
 			}
-			if sim := dot(vecs[i], c.centroid); sim > bestSim || sim == bestSim && int(k) > best {
-				best, bestSim = int(k), sim
+			if sim := c.similarity(d, v); sim > bestSim || sim == bestSim && k > best {
+				best, bestSim = k, sim
 			}
 		}
 		if best < 0 {
-			cs = append(cs, &cluster{sum: vector{}})
-			best = len(cs) - 1
+			cs = append(cs, &cluster{})
+			shared = append(shared, 0)
+			best = int32(len(cs) - 1)
 		}
-		c := cs[best]
-		c.members = append(c.members, i)
-		for w, x := range vecs[i] {
-			c.sum[w] += x
-		}
-		c.centroid = normalise(copyVector(c.sum))
-		if !a.Published.IsZero() {
-			c.dates = append(c.dates, a.Published)
-		}
-		for _, w := range top {
-			if l := byTerm[w]; len(l) == 0 || l[len(l)-1] != int32(best) {
-				byTerm[w] = append(l, int32(best))
+		cs[best].add(i, d, v)
+		for _, t := range top {
+			w := d.terms[t]
+			if l := byTerm[w]; len(l) == 0 || l[len(l)-1] != best {
+				byTerm[w] = append(l, best)
 			}
 		}
 	}
-	// Second pass: stories whose centroids are as similar as an article
-	// must be to join, and whose dates meet within the window, are one
-	// story that the first pass split because their first articles
-	// differed (most similar pair first). An online pass sees each article
-	// once; this lets the story see its articles together.
-	// Only stories whose centroids share minSharedTerms of their top terms
-	// are compared, each pair once; after a merge, only the merged story's
-	// pairs are compared again.
-	byTop := map[uint64][]int32{}
+	clear(byTerm)
+	if opts.MergeThreshold > 0 {
+		var err error
+		if cs, err = merge(ctx, cs, opts); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Story, 0, len(cs))
+	for _, c := range cs {
+		s := Story{Members: make([]unspun.Article, 0, len(c.members))}
+		central, centralSim := int32(0), math.Inf(-1)
+		for _, i := range c.members {
+			s.Members = append(s.Members, docs[i].Article)
+			if sim := c.dot(&docs[i], vecs[i]); sim > centralSim {
+				central, centralSim = i, sim
+			}
+		}
+		if len(c.dates) > 0 {
+			s.First, s.Last = c.dates[0], c.dates[len(c.dates)-1]
+		}
+		s.Title = docs[central].Article.Title
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// merge is the second pass: stories whose centroids are as similar as
+// MergeThreshold, and whose dates meet within the window, are one story
+// that the first pass split because their first articles differed (most
+// similar pair first). An online pass sees each article once; this lets the
+// story see its articles together. Only stories whose centroids share
+// minSharedTerms of their top terms are compared, each pair once; after a
+// merge, only the merged story's pairs are compared again.
+func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error) {
+	byTop := map[uint64][]int32{} // stories by top term, ascending
+	tops := make([][]uint64, len(cs))
+	var weights []float32
+	var top []int
 	for k, c := range cs {
-		for _, w := range topTerms(c.centroid, candidateTerms) {
-			byTop[w] = append(byTop[w], int32(k))
+		weights = weights[:0]
+		for _, x := range c.sum {
+			weights = append(weights, float32(x))
 		}
-	}
-	count := map[pair]int{}
-	for _, ks := range byTop {
-		if len(ks) > maxPairSharing {
-			continue // a term this many stories share tells no pair apart
-		}
-		for x := range ks {
-			for y := x + 1; y < len(ks); y++ {
-				count[pair{ks[x], ks[y]}]++ // ks ascends: i < j
-			}
+		terms := c.terms
+		top = topTerms(weights, candidateTerms, top[:0])
+		tops[k] = make([]uint64, len(top))
+		for x, t := range top {
+			tops[k][x] = terms[t]
+			byTop[terms[t]] = append(byTop[terms[t]], int32(k))
 		}
 	}
 	alive := make([]bool, len(cs))
+	version := make([]int32, len(cs))
 	nbr := make([]map[int32]bool, len(cs))
 	for k := range cs {
-		alive[k], nbr[k] = true, map[int32]bool{}
+		alive[k] = true
 	}
-	mergeable := map[pair]float64{} // candidate pairs similar enough to merge
+	var queue pairQueue
 	similar := func(p pair) {
-		if datesMeet(cs[p.i].dates, cs[p.j].dates, opts.Window) {
-			if sim := dot(cs[p.i].centroid, cs[p.j].centroid); sim >= opts.MergeThreshold {
-				mergeable[p] = sim
-				return
-			}
+		a, b := cs[p.i], cs[p.j]
+		if !datesMeet(a.dates, b.dates, opts.Window) {
+			return
 		}
-		delete(mergeable, p)
-	}
-	for p, n := range count {
-		if n >= minSharedTerms {
-			nbr[p.i][p.j], nbr[p.j][p.i] = true, true
-			similar(p)
+		if sim := centroidCosine(a, b); sim >= opts.MergeThreshold {
+			heap.Push(&queue, candidate{p, sim, version[p.i], version[p.j]})
 		}
 	}
-	for opts.MergeThreshold > 0 {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	link := func(i, j int32) {
+		if nbr[i] == nil {
+			nbr[i] = map[int32]bool{}
 		}
-		best, bs := pair{-1, -1}, -1.0
-		for p, sim := range mergeable {
-			// the most similar pair; ties to the last pair in story order
-			if sim > bs || sim == bs && (p.i > best.i || p.i == best.i && p.j > best.j) {
-				best, bs = p, sim
+		nbr[i][j] = true
+	}
+	// Each story is paired with the later stories that share top terms
+	// with it, counted as the online pass counts an article's.
+	shared := make([]int32, len(cs))
+	var touched, cands []int32
+	for k := range cs {
+		if k%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for _, t := range tops[k] {
+			ks := byTop[t]
+			if len(ks) > maxPairSharing {
+				continue // a term this many stories share tells no pair apart
+			}
+			for _, j := range ks[sort.Search(len(ks), func(x int) bool { return ks[x] > int32(k) }):] {
+				if shared[j] == 0 {
+					touched = append(touched, j)
+				}
+				shared[j]++
 			}
 		}
-		if best.i < 0 {
-			break
+		cands = candidates(touched, shared, cands[:0])
+		for _, j := range touched {
+			shared[j] = 0
 		}
-		bi, bj := int(best.i), int(best.j)
-		a, b := cs[bi], cs[bj]
-		a.members = append(a.members, b.members...)
-		for w, x := range b.sum {
-			a.sum[w] += x
+		touched = touched[:0]
+		for _, j := range cands {
+			link(int32(k), j)
+			link(j, int32(k))
+			similar(pair{int32(k), j})
 		}
-		a.centroid = normalise(copyVector(a.sum))
-		a.dates = append(a.dates, b.dates...)
-		alive[bj] = false
-		for k := range nbr[bj] {
-			delete(nbr[k], int32(bj))
-			delete(mergeable, ordered(k, int32(bj)))
-			if int(k) != bi {
-				nbr[k][int32(bi)], nbr[bi][k] = true, true
+	}
+	for merges := 0; queue.Len() > 0; {
+		c := heap.Pop(&queue).(candidate)
+		i, j := c.i, c.j
+		if !alive[i] || !alive[j] || version[i] != c.vi || version[j] != c.vj {
+			continue // a pair of a story merged since
+		}
+		if merges++; merges%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		cs[i].absorb(cs[j])
+		alive[j] = false
+		version[i]++
+		for k := range nbr[j] {
+			delete(nbr[k], j)
+			if k != i {
+				nbr[k][i] = true
+				nbr[i][k] = true
 			}
 		}
-		nbr[bj] = nil
-		delete(nbr[bi], int32(bj))
-		for k := range nbr[bi] {
-			similar(ordered(int32(bi), k))
+		nbr[j] = nil
+		delete(nbr[i], j)
+		for k := range nbr[i] {
+			similar(ordered(i, k))
 		}
 	}
 	kept := cs[:0]
@@ -224,29 +524,39 @@ func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story,
 			kept = append(kept, c)
 		}
 	}
-	cs = kept
-	out := make([]Story, 0, len(cs))
-	for _, c := range cs {
-		s := Story{}
-		central, centralSim := 0, -1.0
-		for _, i := range c.members {
-			s.Members = append(s.Members, arts[i])
-			if sim := dot(vecs[i], c.centroid); sim > centralSim {
-				central, centralSim = i, sim
-			}
-			if p := arts[i].Published; !p.IsZero() {
-				if s.First.IsZero() || p.Before(s.First) {
-					s.First = p
-				}
-				if p.After(s.Last) {
-					s.Last = p
-				}
-			}
-		}
-		s.Title = arts[central].Title
-		out = append(out, s)
+	return kept, nil
+}
+
+// candidate is a pair of stories similar enough to merge, with the
+// versions of the two stories it was measured on.
+type candidate struct {
+	pair
+	sim    float64
+	vi, vj int32
+}
+
+// pairQueue orders candidates most similar first; ties go to the last
+// pair in story order, so that the result does not depend on map order.
+type pairQueue []candidate
+
+func (q pairQueue) Len() int { return len(q) }
+func (q pairQueue) Less(x, y int) bool {
+	a, b := q[x], q[y]
+	if a.sim != b.sim {
+		return a.sim > b.sim
 	}
-	return out, nil
+	if a.i != b.i {
+		return a.i > b.i
+	}
+	return a.j > b.j
+}
+func (q pairQueue) Swap(x, y int) { q[x], q[y] = q[y], q[x] }
+func (q *pairQueue) Push(x any)   { *q = append(*q, x.(candidate)) }
+func (q *pairQueue) Pop() any {
+	old := *q
+	c := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return c
 }
 
 // An article is compared with the stories that share one of its
@@ -264,24 +574,53 @@ const minSharedTerms = 3
 // pairs of a list grow with its square.
 const maxPairSharing = 100
 
+// maxCandidates is how many candidate stories are compared with an
+// article (or a story, to merge): those sharing the most top terms with it.
+// A corpus of one narrow topic can make hundreds of stories share three
+// top terms with every article; the most similar is among those sharing
+// the most.
+const maxCandidates = 32
+
+// candidates appends to dst the stories of touched that share at least
+// minSharedTerms top terms, at most maxCandidates of them: the most shared
+// first, ties to the later story.
+func candidates(touched, shared []int32, dst []int32) []int32 {
+	for _, k := range touched {
+		if shared[k] >= minSharedTerms {
+			dst = append(dst, k)
+		}
+	}
+	if len(dst) > maxCandidates {
+		slices.SortFunc(dst, func(a, b int32) int {
+			if c := cmp.Compare(shared[b], shared[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(b, a)
+		})
+		dst = dst[:maxCandidates]
+	}
+	return dst
+}
+
 // maxSharing bounds how many stories a term may be registered for and
 // still make them candidates to merge.
-const maxSharing = 1000
+const maxSharing = 200
 
-// topTerms returns the n terms of v with the highest weights (ties by
-// term, so that the choice does not depend on map order).
-func topTerms(v vector, n int) []uint64 {
-	terms := make([]uint64, 0, len(v))
-	for w := range v {
-		terms = append(terms, w)
+// topTerms appends to dst the positions of the n highest weights (ties to
+// the lower position: the terms ascend, so the choice does not depend on
+// map order), highest first. Weights are not negative.
+func topTerms(weights []float32, n int, dst []int) []int {
+	keys := make([]uint64, len(weights))
+	for k, w := range weights {
+		// Non-negative floats order as their bits: one integer sort, the
+		// weight descending in the high half, the position in the low.
+		keys[k] = uint64(^math.Float32bits(w))<<32 | uint64(k)
 	}
-	sort.Slice(terms, func(i, j int) bool {
-		if v[terms[i]] != v[terms[j]] {
-			return v[terms[i]] > v[terms[j]]
-		}
-		return terms[i] < terms[j]
-	})
-	return terms[:min(n, len(terms))]
+	slices.Sort(keys)
+	for _, key := range keys[:min(n, len(keys))] {
+		dst = append(dst, int(uint32(key)))
+	}
+	return dst
 }
 
 // pair is two stories by number, the smaller first.
@@ -296,91 +635,21 @@ func ordered(a, b int32) pair {
 }
 
 // datesMeet reports whether some date of a is within w of some date of b
-// (stories without dates meet any).
+// (stories without dates meet any). Both ascend.
 func datesMeet(a, b []time.Time, w time.Duration) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return true
 	}
-	for _, t := range a {
-		if near(b, t, w) {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		d := a[i].Sub(b[j])
+		if d <= w && d >= -w {
 			return true
+		}
+		if d < 0 {
+			i++
+		} else {
+			j++
 		}
 	}
 	return false
-}
-
-// near reports whether t is within w of one of dates.
-func near(dates []time.Time, t time.Time, w time.Duration) bool {
-	if len(dates) == 0 {
-		return true
-	}
-	for _, d := range dates {
-		if diff := t.Sub(d); diff <= w && diff >= -w {
-			return true
-		}
-	}
-	return false
-}
-
-// bag counts an article's words: the title's and the lead's weighted up,
-// capitalised words inside a sentence weighted up, stopwords and numbers
-// left out.
-func bag(a unspun.Article, opts Options) map[uint64]float64 {
-	b := map[uint64]float64{}
-	add := func(s string, weight float64) {
-		for k, t := range text.Tokens(s) {
-			if t.Number || len(t.Norm) < 2 || text.IsStopword(t.Norm) {
-				continue
-			}
-			w := weight
-			if t.Capital && k > 0 {
-				w *= opts.NameWeight
-			}
-			b[fingerprint.Hash(t.Norm)] += w
-		}
-	}
-	add(a.Title, opts.TitleWeight)
-	for k, sp := range text.Sentences(a.Body) {
-		w := 1.0
-		if k < opts.LeadSentences {
-			w = opts.LeadWeight
-		}
-		add(a.Body[sp.Start:sp.End], w)
-	}
-	return b
-}
-
-func normalise(v vector) vector {
-	var ss float64
-	for _, x := range v {
-		ss += x * x
-	}
-	if ss == 0 {
-		return v
-	}
-	norm := math.Sqrt(ss)
-	for w := range v {
-		v[w] /= norm
-	}
-	return v
-}
-
-func copyVector(v vector) vector {
-	c := make(vector, len(v))
-	for w, x := range v {
-		c[w] = x
-	}
-	return c
-}
-
-// dot is the cosine similarity of two normalised vectors.
-func dot(a, b vector) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	s := 0.0
-	for w, x := range a {
-		s += x * b[w]
-	}
-	return s
 }

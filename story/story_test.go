@@ -45,7 +45,7 @@ func ids(stories []Story) [][]string {
 }
 
 func TestCluster(t *testing.T) {
-	got := ids(cluster(t, []unspun.Article{strike2, flood1, anniversary, strike1, flood3, flood2}))
+	got := ids(clustered(t, []unspun.Article{strike2, flood1, anniversary, strike1, flood3, flood2}))
 	want := [][]string{
 		{"herald/flood", "courier/flood", "radio/aid"}, // publication order within a story
 		{"lisk/strike", "post/strike"},
@@ -59,7 +59,7 @@ func TestCluster(t *testing.T) {
 func TestClusterWithoutDates(t *testing.T) {
 	a, b, c := flood1, flood2, strike1
 	a.Published, b.Published, c.Published = time.Time{}, time.Time{}, time.Time{}
-	got := ids(cluster(t, []unspun.Article{a, c, b}))
+	got := ids(clustered(t, []unspun.Article{a, c, b}))
 	want := [][]string{{"herald/flood", "courier/flood"}, {"lisk/strike"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("undated articles: stories %q, want %q (no window applies)", got, want)
@@ -67,7 +67,7 @@ func TestClusterWithoutDates(t *testing.T) {
 }
 
 func TestStoryDatesAndTitle(t *testing.T) {
-	s := cluster(t, []unspun.Article{flood3, flood1, flood2})
+	s := clustered(t, []unspun.Article{flood3, flood1, flood2})
 	if len(s) != 1 {
 		t.Fatalf("%d stories, want 1", len(s))
 	}
@@ -79,8 +79,8 @@ func TestStoryDatesAndTitle(t *testing.T) {
 	}
 }
 
-// cluster runs Cluster with the default options.
-func cluster(t *testing.T, arts []unspun.Article) []Story {
+// clustered runs Cluster with the default options.
+func clustered(t *testing.T, arts []unspun.Article) []Story {
 	t.Helper()
 	s, err := Cluster(context.Background(), arts, DefaultOptions)
 	if err != nil {

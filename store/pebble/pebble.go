@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -44,6 +45,9 @@ const (
 	prefixSubst   = 's' // s + site 0 from 0 to → int64 (merged by adding)
 	prefixLesson  = 'l' // l + page key → the page's substitutions (JSON); added in version 2 without a bump: an index without them has learned from no page yet
 	prefixLinks   = 'k' // k + id → the article's links (JSON); added in version 2 without a bump: an index without them has linked no article yet
+	prefixStory   = 'y' // y + story number (4 bytes, big-endian) → the story (JSON); added in version 2 without a bump, like the two above
+	prefixStoryOf = 'Y' // Y + id → the article's story number (4 bytes, big-endian)
+	keyStories    = "t" // present while the stored stories are fresh: Put deletes it
 	keyNext       = "n" // → next doc number
 	keyVersion    = "v" // → FormatVersion
 )
@@ -349,6 +353,9 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 	var nb [4]byte
 	binary.BigEndian.PutUint32(nb[:], next)
 	if err := b.Set([]byte(keyNext), nb[:], nil); err != nil {
+		return fmt.Errorf("store: put: %w", err)
+	}
+	if err := b.Delete([]byte(keyStories), nil); err != nil { // the stories leave these articles out
 		return fmt.Errorf("store: put: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -721,4 +728,157 @@ func (s *DB) Compact() error {
 		return err
 	}
 	return s.db.Compact(context.Background(), []byte{0}, []byte{0xff}, true)
+}
+
+// storyRecord is the stored form of a story.
+type storyRecord struct {
+	Title   string         `json:"title,omitempty"`
+	First   string         `json:"first,omitempty"`
+	Last    string         `json:"last,omitempty"`
+	Members []memberRecord `json:"members"`
+}
+
+type memberRecord struct {
+	ID        string `json:"id"`
+	URL       string `json:"url,omitempty"`
+	Site      string `json:"site,omitempty"`
+	Published string `json:"published,omitempty"`
+}
+
+func storyKey(n int) []byte {
+	k := [5]byte{prefixStory}
+	binary.BigEndian.PutUint32(k[1:], uint32(n))
+	return k[:]
+}
+
+// PutStories implements store.Store.
+func (s *DB) PutStories(ctx context.Context, stories []store.Story) error {
+	if s.closed.Load() {
+		return errClosed
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	for _, p := range []byte{prefixStory, prefixStoryOf} {
+		if err := b.DeleteRange([]byte{p}, []byte{p + 1}, nil); err != nil {
+			return fmt.Errorf("store: put stories: %w", err)
+		}
+	}
+	for k, st := range stories {
+		if k%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if st.Number < 0 || int64(st.Number) > math.MaxUint32 {
+			return fmt.Errorf("store: put stories: story number %d: %w", st.Number, unspun.ErrInvalid)
+		}
+		r := storyRecord{Title: st.Title, First: formatTime(st.First), Last: formatTime(st.Last), Members: make([]memberRecord, len(st.Members))}
+		var nb [4]byte
+		binary.BigEndian.PutUint32(nb[:], uint32(st.Number))
+		for i, m := range st.Members {
+			r.Members[i] = memberRecord{m.ID, m.URL, m.Site, formatTime(m.Published)}
+			if err := b.Set(append([]byte{prefixStoryOf}, m.ID...), nb[:], nil); err != nil {
+				return fmt.Errorf("store: put stories: %w", err)
+			}
+		}
+		v, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("store: put stories: %w", err)
+		}
+		if err := b.Set(storyKey(st.Number), v, nil); err != nil {
+			return fmt.Errorf("store: put stories: %w", err)
+		}
+	}
+	if err := b.Set([]byte(keyStories), nil, nil); err != nil {
+		return fmt.Errorf("store: put stories: %w", err)
+	}
+	if err := b.Commit(pebbledb.Sync); err != nil {
+		return fmt.Errorf("store: put stories: commit: %w", err)
+	}
+	return nil
+}
+
+// storiesFresh reports whether stories are stored and no article was put
+// since.
+func (s *DB) storiesFresh() (bool, error) {
+	_, err := s.get([]byte(keyStories))
+	if errors.Is(err, unspun.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Stories implements store.Store.
+func (s *DB) Stories(ctx context.Context, fn func(store.Story) error) (bool, error) {
+	if s.closed.Load() {
+		return false, errClosed
+	}
+	// One snapshot, so that a Put between the check and the scan cannot
+	// mix stale stories in.
+	snap := s.db.NewSnapshot()
+	defer snap.Close()
+	if _, closer, err := snap.Get([]byte(keyStories)); errors.Is(err, pebbledb.ErrNotFound) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("store: stories: %w", err)
+	} else {
+		closer.Close()
+	}
+	it, err := snap.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixStory}, UpperBound: []byte{prefixStory + 1}})
+	if err != nil {
+		return false, fmt.Errorf("store: stories: %w", err)
+	}
+	defer it.Close()
+	for it.First(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return true, err
+		}
+		key := it.Key()
+		if len(key) != 5 {
+			return true, fmt.Errorf("store: stories: corrupt key %q", key)
+		}
+		var r storyRecord
+		if err := json.Unmarshal(it.Value(), &r); err != nil {
+			return true, fmt.Errorf("store: story %d: corrupt record: %w", binary.BigEndian.Uint32(key[1:]), err)
+		}
+		st := store.Story{Number: int(binary.BigEndian.Uint32(key[1:])), Title: r.Title, First: parseTime(r.First), Last: parseTime(r.Last),
+			Members: make([]store.StoryMember, len(r.Members))}
+		for i, m := range r.Members {
+			st.Members[i] = store.StoryMember{ID: m.ID, URL: m.URL, Site: m.Site, Published: parseTime(m.Published)}
+		}
+		if err := fn(st); err != nil {
+			return true, err
+		}
+	}
+	return true, it.Error()
+}
+
+// StoryOf implements store.Store.
+func (s *DB) StoryOf(ctx context.Context, id string) (int, bool, error) {
+	if s.closed.Load() {
+		return 0, false, errClosed
+	}
+	if fresh, err := s.storiesFresh(); !fresh || err != nil {
+		return 0, false, err
+	}
+	v, err := s.get(append([]byte{prefixStoryOf}, id...))
+	if errors.Is(err, unspun.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil || len(v) != 4 {
+		return 0, false, fmt.Errorf("store: story of %q: %v (%d bytes)", id, err, len(v))
+	}
+	return int(binary.BigEndian.Uint32(v)), true, nil
+}
+
+// formatTime is how stories keep dates, as records keep an article's.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// parseTime reads formatTime's dates; what it cannot read is unknown.
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
 }

@@ -25,6 +25,8 @@ type Memory struct {
 	subs      map[store.Substitution]int64 // keyed with Count 0
 	lessons   map[string][]store.Substitution
 	links     map[string]store.Links
+	stories   []store.Story // nil: none stored, or stale
+	storyOf   map[string]int
 }
 
 type memDoc struct {
@@ -61,6 +63,7 @@ func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
 			delete(m.docs, old)
 			delete(m.links, d.Article.ID) // links of the old text
 		}
+		m.stories, m.storyOf = nil, nil
 		num := m.next
 		m.next++
 		m.byID[d.Article.ID] = num
@@ -258,4 +261,54 @@ func (m *Memory) Close() error {
 	defer m.mu.Unlock()
 	m.closed = true
 	return nil
+}
+
+// PutStories implements store.Store.
+func (m *Memory) PutStories(ctx context.Context, stories []store.Story) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
+	m.stories, m.storyOf = make([]store.Story, len(stories)), map[string]int{}
+	for k, s := range stories {
+		s.Members = append([]store.StoryMember(nil), s.Members...)
+		m.stories[k] = s
+		for _, a := range s.Members {
+			m.storyOf[a.ID] = s.Number
+		}
+	}
+	return nil
+}
+
+// Stories implements store.Store.
+func (m *Memory) Stories(ctx context.Context, fn func(store.Story) error) (bool, error) {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return false, errClosed
+	}
+	stories := m.stories
+	m.mu.Unlock()
+	if stories == nil {
+		return false, nil
+	}
+	for _, s := range stories {
+		s.Members = append([]store.StoryMember(nil), s.Members...)
+		if err := fn(s); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// StoryOf implements store.Store.
+func (m *Memory) StoryOf(ctx context.Context, id string) (int, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return 0, false, errClosed
+	}
+	n, ok := m.storyOf[id]
+	return n, ok, nil
 }

@@ -316,6 +316,70 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("Stories", func(t *testing.T) {
+		dir := t.TempDir()
+		s := open(t, dir)
+		if err := s.Put(ctx, []store.Doc{doc("a", 1), doc("b", 2), doc("c", 1)}); err != nil {
+			t.Fatal(err)
+		}
+		if stored, err := s.Stories(ctx, func(store.Story) error { t.Error("a story before any was stored"); return nil }); stored || err != nil {
+			t.Fatalf("Stories before PutStories: %v, %v", stored, err)
+		}
+		day := time.Date(2031, 5, 2, 0, 0, 0, 0, time.UTC)
+		want := []store.Story{
+			{Number: 0, Title: "Dam opens", First: day, Last: day.Add(24 * time.Hour), Members: []store.StoryMember{
+				{ID: "b", URL: "https://x.test/b", Site: "x.test", Published: day}, {ID: "a", Site: "y.test", Published: day.Add(24 * time.Hour)}}},
+			{Number: 1, Title: "Strike", Members: []store.StoryMember{{ID: "c"}}},
+		}
+		if err := s.PutStories(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		check := func(when string) {
+			t.Helper()
+			var got []store.Story
+			stored, err := s.Stories(ctx, func(st store.Story) error { got = append(got, st); return nil })
+			if err != nil || !stored || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: Stories = %+v, %v, %v; want %+v", when, got, stored, err, want)
+			}
+			if n, ok, err := s.StoryOf(ctx, "a"); n != 0 || !ok || err != nil {
+				t.Errorf("%s: StoryOf(a) = %d, %v, %v; want 0", when, n, ok, err)
+			}
+			if n, ok, _ := s.StoryOf(ctx, "c"); n != 1 || !ok {
+				t.Errorf("%s: StoryOf(c) = %d, %v; want 1", when, n, ok)
+			}
+			if _, ok, _ := s.StoryOf(ctx, "zz"); ok {
+				t.Errorf("%s: a story for an article not stored", when)
+			}
+		}
+		check("stored")
+		s.Close()
+		s = open(t, dir)
+		check("after reopen")
+		// Replaced, not merged.
+		one := []store.Story{{Number: 0, Title: "All", Members: []store.StoryMember{{ID: "a"}, {ID: "b"}, {ID: "c"}}}}
+		if err := s.PutStories(ctx, one); err != nil {
+			t.Fatal(err)
+		}
+		if n, _, _ := s.StoryOf(ctx, "c"); n != 0 {
+			t.Errorf("StoryOf(c) = %d after the stories were replaced, want 0", n)
+		}
+		count := 0
+		s.Stories(ctx, func(store.Story) error { count++; return nil })
+		if count != 1 {
+			t.Errorf("%d stories after replacing them with 1", count)
+		}
+		// A put makes them stale: they would leave the new article out.
+		if err := s.Put(ctx, []store.Doc{doc("d", 1)}); err != nil {
+			t.Fatal(err)
+		}
+		if stored, _ := s.Stories(ctx, func(store.Story) error { return nil }); stored {
+			t.Error("stories still reported after an article was put")
+		}
+		if _, ok, _ := s.StoryOf(ctx, "a"); ok {
+			t.Error("StoryOf answers from stale stories")
+		}
+	})
+
 	t.Run("Reopen", func(t *testing.T) {
 		dir := t.TempDir()
 		s := open(t, dir)
