@@ -92,6 +92,9 @@ type Source struct {
 	// copy of the sentence, never its origin.
 	Later bool
 	Edits []Edit
+	// Story is the number of the index's story the source belongs to, ""
+	// when the index keeps no stories (see Store.Stories).
+	Story string
 }
 
 // SentenceTrace is one sentence of a traced article with its sources, best first.
@@ -182,6 +185,16 @@ type Summary struct {
 	// the one their sources agree on.
 	MisattributedQuotes int
 	Originality         float64 // 1 - CopiedFraction
+	// Stories counts the stories the copied sentences come from (see
+	// Trace.Stories): a page stitched from three stories' coverage has 3.
+	Stories int
+}
+
+// StoryShare is one of the stories a traced page's copied sentences come
+// from, by their first-ranked source, and how many sentences it gave.
+type StoryShare struct {
+	Story     string
+	Sentences int
 }
 
 // Trace is the provenance of one article.
@@ -190,6 +203,10 @@ type Trace struct {
 	Sentences []SentenceTrace
 	Quotes    []Quote
 	Summary   Summary
+	// Stories are the stories of the index the copied sentences come from,
+	// most sentences first (ties by first appearance in the page); empty
+	// when the index keeps no stories.
+	Stories []StoryShare
 	// Limits says where a bound on the work cut the trace short (bounds
 	// keep a hostile page from taking unbounded time and memory); empty
 	// when nothing was cut.

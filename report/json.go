@@ -50,6 +50,9 @@ type SourceJSON struct {
 	Earliest   bool       `json:"earliest"`
 	Later      bool       `json:"later,omitempty"`
 	Edits      []EditJSON `json:"edits"`
+	// Story is the number of the index's story of the source (as `unspun
+	// stories` numbers them); absent when the index keeps no stories.
+	Story string `json:"story,omitempty"`
 }
 
 // SentenceJSON is one traced sentence.
@@ -127,6 +130,16 @@ type SummaryJSON struct {
 	RecoveredQuotes     int     `json:"recovered_quotes"`
 	MisattributedQuotes int     `json:"misattributed_quotes"`
 	Originality         float64 `json:"originality"`
+	// Stories counts the stories the copied sentences come from; absent
+	// when the index keeps no stories.
+	Stories int `json:"stories,omitempty"`
+}
+
+// StoryShareJSON is one of the stories a traced page's copied sentences
+// come from.
+type StoryShareJSON struct {
+	Story     string `json:"story"`
+	Sentences int    `json:"sentences"`
 }
 
 // TraceJSON is one line of `unspun trace --format json`.
@@ -135,6 +148,9 @@ type TraceJSON struct {
 	Sentences []SentenceJSON `json:"sentences"`
 	Quotes    []QuoteJSON    `json:"quotes"`
 	Summary   SummaryJSON    `json:"summary"`
+	// Stories are the index's stories the copied sentences come from, most
+	// sentences first; absent when the index keeps no stories.
+	Stories []StoryShareJSON `json:"stories,omitempty"`
 	// Limits says where a bound on the work cut the trace short.
 	Limits []string `json:"limits,omitempty"`
 }
@@ -234,7 +250,7 @@ func Trace(tr unspun.Trace) TraceJSON {
 		for _, s := range st.Sources {
 			src := SourceJSON{ID: s.Article.ID, URL: s.Article.URL, Site: s.Article.Site, Title: s.Article.Title,
 				Published: date(s.Article.Published), Start: s.Span.Start, End: s.Span.End, Text: s.Text,
-				Similarity: round(s.Similarity), Coverage: round(s.Coverage), Earliest: s.Earliest, Later: s.Later, Edits: make([]EditJSON, 0, len(s.Edits))}
+				Similarity: round(s.Similarity), Coverage: round(s.Coverage), Earliest: s.Earliest, Later: s.Later, Edits: make([]EditJSON, 0, len(s.Edits)), Story: s.Story}
 			for _, e := range s.Edits {
 				src.Edits = append(src.Edits, EditJSON{Op: e.Op, From: e.From, To: e.To, Kind: e.Kind})
 			}
@@ -244,7 +260,11 @@ func Trace(tr unspun.Trace) TraceJSON {
 	}
 	s := tr.Summary
 	out.Summary = SummaryJSON{Sentences: s.Sentences, CopiedSentences: s.CopiedSentences, CopiedFraction: round(s.CopiedFraction),
-		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, MisattributedQuotes: s.MisattributedQuotes, Originality: round(s.Originality)}
+		Sources: s.Sources, SpinEdits: s.SpinEdits, FactEdits: s.FactEdits, Furniture: s.Furniture, OrphanQuotes: s.OrphanQuotes, RecoveredQuotes: s.RecoveredQuotes, MisattributedQuotes: s.MisattributedQuotes, Originality: round(s.Originality),
+		Stories: s.Stories}
+	for _, sh := range tr.Stories {
+		out.Stories = append(out.Stories, StoryShareJSON{Story: sh.Story, Sentences: sh.Sentences})
+	}
 	return out
 }
 

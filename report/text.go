@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +27,18 @@ func (s Style) red(t string) string    { return s.wrap("31", t) }
 func (s Style) green(t string) string  { return s.wrap("32", t) }
 func (s Style) yellow(t string) string { return s.wrap("33", t) }
 
+// storyShares lists stories with their sentences: "story 0: 5 sentences, story 3: 2".
+func storyShares(shares []unspun.StoryShare) string {
+	parts := make([]string, len(shares))
+	for k, s := range shares {
+		parts[k] = "story " + s.Story + ": " + strconv.Itoa(s.Sentences)
+		if k == 0 {
+			parts[k] = "story " + s.Story + ": " + Plural(s.Sentences, "sentence")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // WriteTrace writes a trace for a person: the title, one summary line, then
 // each sentence with its origin and edits.
 func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
@@ -47,6 +60,12 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	if sum.MisattributedQuotes > 0 {
 		fmt.Fprintf(&b, " · %s", st.red(Plural(sum.MisattributedQuotes, "misattributed quote")))
 	}
+	switch {
+	case len(tr.Stories) > 1:
+		fmt.Fprintf(&b, " · stitches %d stories (%s)", len(tr.Stories), storyShares(tr.Stories))
+	case len(tr.Stories) == 1:
+		fmt.Fprintf(&b, " · story %s", tr.Stories[0].Story)
+	}
 	b.WriteString("\n\n")
 	for _, s := range tr.Sentences {
 		fmt.Fprintf(&b, "%3d  %s\n", s.Index+1, oneLine(s.Text))
@@ -67,8 +86,12 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 			case src.Later:
 				marker = "later  "
 			}
-			fmt.Fprintf(&b, "     %s %s %s  %s  similarity %.2f · covers %d%%\n", st.yellow("←"), marker,
-				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity, percent(src.Coverage))
+			story := ""
+			if len(tr.Stories) > 1 && src.Story != "" {
+				story = " · story " + src.Story // which of the stitched stories
+			}
+			fmt.Fprintf(&b, "     %s %s %s  %s  similarity %.2f · covers %d%%%s\n", st.yellow("←"), marker,
+				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity, percent(src.Coverage), story)
 			if !shown && (src.Earliest || k == 0 && !hasOrigin(s.Sources)) {
 				shown = true
 				spin, facts := splitFacts(src.Edits)

@@ -16,6 +16,7 @@ import (
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/site"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/story"
 )
 
@@ -211,15 +212,25 @@ func (s *Server) apiStories(w http.ResponseWriter, r *http.Request) {
 // generation.
 func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
 	return s.stories.get(s.generation.Load(), func() ([]report.StoryJSON, error) {
-		var arts []unspun.Article
-		if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { arts = append(arts, a); return nil }); err != nil {
+		var lines []report.StoryJSON
+		kept, err := s.cfg.Store.Stories(ctx, func(r store.Story) error {
+			lines = append(lines, report.Story(len(lines), story.FromRecord(r)))
+			return nil
+		})
+		if kept || err != nil {
+			return lines, err
+		}
+		// Articles were posted since the stories were kept: cluster them
+		// here, without keeping them (a post meanwhile would be left out).
+		b := story.Batch{Options: story.DefaultOptions}
+		if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { b.Add(a); return nil }); err != nil {
 			return nil, err
 		}
-		stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
+		stories, err := story.ClusterDocs(ctx, b.Docs(), story.DefaultOptions)
 		if err != nil {
 			return nil, err
 		}
-		lines := make([]report.StoryJSON, len(stories))
+		lines = make([]report.StoryJSON, len(stories))
 		for n, st := range stories {
 			lines[n] = report.Story(n, st)
 		}

@@ -21,6 +21,7 @@ import (
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/fingerprint"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/text"
 )
 
@@ -652,4 +653,47 @@ func datesMeet(a, b []time.Time, w time.Duration) bool {
 		}
 	}
 	return false
+}
+
+// Index clusters every article of s and keeps the stories in it, replacing
+// those kept before, and returns them. The store's scan order (for Pebble,
+// the order articles were added) breaks ties between articles of one date.
+// Nothing may be put into s meanwhile, or the stories kept would leave it
+// out.
+func Index(ctx context.Context, s store.Store, opts Options) ([]Story, error) {
+	b := Batch{Options: opts}
+	if err := s.Articles(ctx, func(a unspun.Article) error { b.Add(a); return nil }); err != nil {
+		return nil, err
+	}
+	stories, err := ClusterDocs(ctx, b.Docs(), opts)
+	if err != nil {
+		return nil, err
+	}
+	records := make([]store.Story, len(stories))
+	for n, st := range stories {
+		records[n] = Record(n, st)
+	}
+	if err := s.PutStories(ctx, records); err != nil {
+		return nil, err
+	}
+	return stories, nil
+}
+
+// Record is the n-th story as the index keeps it.
+func Record(n int, st Story) store.Story {
+	r := store.Story{Number: n, Title: st.Title, First: st.First, Last: st.Last, Members: make([]store.StoryMember, len(st.Members))}
+	for i, m := range st.Members {
+		r.Members[i] = store.StoryMember{ID: m.ID, URL: m.URL, Site: m.Site, Published: m.Published}
+	}
+	return r
+}
+
+// FromRecord is a story the index keeps; its members carry what the index
+// keeps of them (ID, URL, site, date).
+func FromRecord(r store.Story) Story {
+	st := Story{Title: r.Title, First: r.First, Last: r.Last, Members: make([]unspun.Article, len(r.Members))}
+	for i, m := range r.Members {
+		st.Members[i] = unspun.Article{ID: m.ID, URL: m.URL, Site: m.Site, Published: m.Published}
+	}
+	return st
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	unspun "github.com/unspun/unspun"
@@ -218,16 +219,44 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		}
 		tr.Sentences[i] = st
 	}
+	if err := t.setStories(ctx, tr.Sentences); err != nil {
+		return unspun.Trace{}, err
+	}
 	quoteDocs, err := t.traceQuotes(ctx, a, qs, tr.Sentences)
 	if err != nil {
 		return unspun.Trace{}, err
 	}
 	tr.Quotes = settleSpeakers(qs, tr.Sentences, origins, quoteDocs)
 	tr.Summary = Summarize(tr)
+	tr.Stories = stitched(tr.Sentences)
 	if t.opts.Learn {
 		t.lexicon.Seen(page)
 	}
 	return tr, nil
+}
+
+// setStories names the story of every source, as the index keeps them
+// (each source article looked up once).
+func (t *Tracer) setStories(ctx context.Context, sentences []unspun.SentenceTrace) error {
+	of := map[string]string{}
+	for i := range sentences {
+		for k := range sentences[i].Sources {
+			src := &sentences[i].Sources[k]
+			n, seen := of[src.Article.ID]
+			if !seen {
+				num, ok, err := t.store.StoryOf(ctx, src.Article.ID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n = strconv.Itoa(num)
+				}
+				of[src.Article.ID] = n
+			}
+			src.Story = n
+		}
+	}
+	return nil
 }
 
 // maxAttribution bounds the bytes of a mention: a quote's speaker phrase is
@@ -518,6 +547,28 @@ func (t *Tracer) doc(ctx context.Context, num uint32) (*sourceDoc, error) {
 	return d, nil
 }
 
+// stitched returns the stories the copied sentences come from, by their
+// first-ranked source: most sentences first, ties by first appearance.
+func stitched(sentences []unspun.SentenceTrace) []unspun.StoryShare {
+	var out []unspun.StoryShare
+	at := map[string]int{}
+	for _, st := range sentences {
+		if st.Furniture || !st.Copied() || st.Sources[0].Story == "" {
+			continue
+		}
+		s := st.Sources[0].Story
+		k, ok := at[s]
+		if !ok {
+			k = len(out)
+			at[s] = k
+			out = append(out, unspun.StoryShare{Story: s})
+		}
+		out[k].Sentences++
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Sentences > out[j].Sentences })
+	return out
+}
+
 // Summarize computes the summary of a trace from its sentences and quotes.
 // Furniture is left out of the fractions, and a sentence counts as copied
 // only when a source is not later than the article (a page that every
@@ -549,6 +600,7 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		}
 	}
 	s.Sources = len(sources)
+	s.Stories = len(stitched(tr.Sentences))
 	if scored := s.Sentences - s.Furniture; scored > 0 {
 		s.CopiedFraction = float64(s.CopiedSentences) / float64(scored)
 	}

@@ -12,6 +12,7 @@ import (
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/ingest"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/story"
 )
 
 const addHelp = `
@@ -20,8 +21,10 @@ Usage: unspun add [--db DIR] [-v] PATH...
 Adds articles to the index. Re-adding an article with the same id replaces it.
 Articles are stored in batches; a batch is durable when it is reported
 (-v prints one line per stored batch, naming its last article). When all are
-stored the index is compacted (see 'unspun compact'). Ends with a summary on
-stderr.
+stored the index is compacted (see 'unspun compact') and its articles are
+grouped into stories, kept in the index (see 'unspun stories'; the whole
+index is clustered anew, so a story does not depend on the order articles
+were added in, only on their dates). Ends with a summary on stderr.
 `
 
 func runAdd(ctx context.Context, a *app, args []string) int {
@@ -29,6 +32,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	db := fs.String("db", a.defaultDB(), "index directory ($UNSPUN_DB)")
 	verbose := fs.Bool("v", false, "print a line for every batch stored")
 	compact := fs.Bool("compact", true, "compact the index when done, so that trace reads one value per word")
+	stories := fs.Bool("stories", true, "then group the index's articles into stories and keep them (off: 'unspun stories --db' does it when first asked)")
 	link := fs.Bool("link", false, "then trace each added article against the index and keep its links (see 'unspun link')")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
@@ -84,12 +88,21 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	elapsed := time.Since(start)
+	kept := ""
+	if *stories && stored > 0 {
+		t := time.Now()
+		st, err := story.Index(ctx, s, story.DefaultOptions)
+		if err != nil {
+			return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored)", err, stored))
+		}
+		kept = fmt.Sprintf("; %s kept in %.2fs", storiesCount(len(st)), time.Since(t).Seconds())
+	}
 	replaced := ""
 	if again > 0 {
 		replaced = fmt.Sprintf(" (%d of them replaced an article with the same id given earlier in this run)", again)
 	}
-	fmt.Fprintf(a.stderr, "%s%s, in %.2fs (%.0f articles/s)\n",
-		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
+	fmt.Fprintf(a.stderr, "%s%s, in %.2fs (%.0f articles/s)%s\n",
+		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9), kept)
 	if *link && stored > 0 {
 		// Every article is stored before any is linked, so that each finds
 		// the sources it was copied from whatever their order in the input.

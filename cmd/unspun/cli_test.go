@@ -175,6 +175,40 @@ func TestStoriesGolden(t *testing.T) {
 	}
 }
 
+// TestStoriesKeptInTheIndex checks that add keeps the index's stories,
+// that stories --db reads them (the same as clustering the same articles
+// from their file), and that an add without them leaves stories to cluster
+// and keep when first asked.
+func TestStoriesKeptInTheIndex(t *testing.T) {
+	f := demoFiles(t)
+	fromFile := runCLI(t, "", "stories", "--format", "json", f.Corpus)
+	db := filepath.Join(t.TempDir(), "idx")
+	if r := runCLI(t, "", "add", "--db", db, f.Corpus); r.code != exitOK || !strings.Contains(r.stderr, "stories kept") {
+		t.Fatalf("add: %d %s", r.code, r.stderr)
+	}
+	kept := runCLI(t, "", "stories", "--db", db, "--format", "json")
+	if kept.code != exitOK || !strings.Contains(kept.stderr, "(kept in the index)") {
+		t.Fatalf("stories --db: %d %s", kept.code, kept.stderr)
+	}
+	if kept.stdout != fromFile.stdout || kept.stdout == "" {
+		t.Errorf("stories kept in the index:\n%s\ndiffer from the file's:\n%s", kept.stdout, fromFile.stdout)
+	}
+	// A farm page added without stories: they are stale until asked for.
+	if r := runCLI(t, "", "add", "--db", db, "--stories=false", f.Farm); r.code != exitOK || strings.Contains(r.stderr, "stories kept") {
+		t.Fatalf("add --stories=false: %d %s", r.code, r.stderr)
+	}
+	again := runCLI(t, "", "stories", "--db", db, "--format", "json")
+	if again.code != exitOK || !strings.Contains(again.stderr, "clustered now") {
+		t.Fatalf("stale stories: %d %s", again.code, again.stderr)
+	}
+	if n := strings.Count(again.stdout, `"id":`); n != f.Articles+f.Pages {
+		t.Errorf("%d articles in the stories, want all %d", n, f.Articles+f.Pages)
+	}
+	if r := runCLI(t, "", "stories", "--db", db, "--format", "json"); !strings.Contains(r.stderr, "(kept in the index)") || r.stdout != again.stdout {
+		t.Errorf("the stories clustered when asked were not kept: %s", r.stderr)
+	}
+}
+
 // TestTraceHTML writes the demo's traces as one page.
 func TestTraceHTML(t *testing.T) {
 	f, db := demoIndex(t)

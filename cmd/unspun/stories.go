@@ -7,6 +7,7 @@ import (
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/story"
 )
 
@@ -18,9 +19,10 @@ Groups articles into stories: the articles that report one event. Articles
 are taken in publication order; each joins the most similar story (TF-IDF of
 its words, headline and lead weighted up, names weighted up) that has a
 member published within 180 days of it, or starts one; a second pass joins
-stories whose centroids are as similar. With PATHs, the given
-articles (in memory); without, every article of the index. Stories are not
-yet kept in the index: each run clusters anew.
+stories whose centroids are as similar. With PATHs, the given articles (in
+memory). Without, the stories of the index: 'unspun add' keeps them in it;
+when articles were added since (through 'serve', or 'add --stories=false'),
+they are clustered anew and kept.
 `
 
 func runStories(ctx context.Context, a *app, args []string) int {
@@ -31,37 +33,13 @@ func runStories(ctx context.Context, a *app, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	var arts []unspun.Article
-	collect := func(art unspun.Article) error { arts = append(arts, art); return nil }
-	in := &inputs{a: a}
-	if len(paths) > 0 {
-		if !a.needInput("stories", paths) {
-			return exitUsage
-		}
-		if err := in.each(ctx, paths, collect); err != nil {
-			return a.fail("stories", err)
-		}
-	} else {
-		s, err := a.openDB(*db, false)
-		if err != nil {
-			return a.fail("stories", err)
-		}
-		defer s.Close()
-		if err := s.Articles(ctx, collect); err != nil {
-			return a.fail("stories", err)
-		}
-	}
 	start := time.Now()
-	stories, err := story.Cluster(ctx, arts, story.DefaultOptions)
-	if err != nil {
-		return a.fail("stories", err)
-	}
-	for n, st := range stories {
+	n, articles := 0, 0
+	emit := func(st story.Story) error {
+		defer func() { n++ }()
+		articles += len(st.Members)
 		if format.value == "json" {
-			if err := report.WriteJSON(a.stdout, report.Story(n, st)); err != nil {
-				return a.fail("stories", err)
-			}
-			continue
+			return report.WriteJSON(a.stdout, report.Story(n, st))
 		}
 		dates := "date unknown"
 		if !st.First.IsZero() {
@@ -71,9 +49,54 @@ func runStories(ctx context.Context, a *app, args []string) int {
 		for _, m := range st.Members {
 			fmt.Fprintf(a.stdout, "    %s  %s\n", m.Site, m.ID)
 		}
-		fmt.Fprintln(a.stdout)
+		_, err := fmt.Fprintln(a.stdout)
+		return err
 	}
-	fmt.Fprintf(a.stderr, "%s in %s, skipped %s%s, in %.2fs\n", storiesCount(len(stories)), report.Plural(len(arts), "article"),
+	printAll := func(stories []story.Story) error {
+		for _, st := range stories {
+			if err := emit(st); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	in := &inputs{a: a}
+	how := ""
+	if len(paths) > 0 {
+		if !a.needInput("stories", paths) {
+			return exitUsage
+		}
+		b := story.Batch{Options: story.DefaultOptions}
+		if err := in.each(ctx, paths, func(art unspun.Article) error { b.Add(art); return nil }); err != nil {
+			return a.fail("stories", err)
+		}
+		stories, err := story.ClusterDocs(ctx, b.Docs(), story.DefaultOptions)
+		if err == nil {
+			err = printAll(stories)
+		}
+		if err != nil {
+			return a.fail("stories", err)
+		}
+	} else {
+		s, err := a.openDB(*db, false)
+		if err != nil {
+			return a.fail("stories", err)
+		}
+		defer s.Close()
+		how = " (kept in the index)"
+		stored, err := s.Stories(ctx, func(r store.Story) error { return emit(story.FromRecord(r)) })
+		if err == nil && !stored {
+			how = " (clustered now: articles were added since the stories were kept; kept now)"
+			var stories []story.Story
+			if stories, err = story.Index(ctx, s, story.DefaultOptions); err == nil {
+				err = printAll(stories)
+			}
+		}
+		if err != nil {
+			return a.fail("stories", err)
+		}
+	}
+	fmt.Fprintf(a.stderr, "%s in %s%s, skipped %s%s, in %.2fs\n", storiesCount(n), report.Plural(articles, "article"), how,
 		report.Plural(in.skipped, "bad record"), in.passedOver(), time.Since(start).Seconds())
 	return in.status()
 }
