@@ -128,33 +128,47 @@ func Docs(arts []unspun.Article, opts Options) []Doc {
 }
 
 // Batch builds the docs of a stream of articles, a batch at a time on every
-// core, so that a caller reading articles one by one (an index scan) keeps
-// no more than a batch of their texts.
+// core while the caller reads the next batch, so that a caller reading
+// articles one by one (an index scan) keeps no more than two batches of
+// their texts. The zero value is not ready: set Options before the first
+// Add.
 type Batch struct {
 	Options Options
 	pending []unspun.Article
+	work    chan []unspun.Article
+	done    chan struct{}
 	docs    []Doc
 }
 
-// batchSize is how many articles Batch holds before building their docs.
+// batchSize is how many articles Batch hands over at a time.
 const batchSize = 1024
 
 // Add takes the next article.
 func (b *Batch) Add(a unspun.Article) {
+	if b.work == nil {
+		b.work, b.done = make(chan []unspun.Article), make(chan struct{})
+		go func() {
+			defer close(b.done)
+			for arts := range b.work {
+				b.docs = append(b.docs, Docs(arts, b.Options)...)
+			}
+		}()
+	}
 	if b.pending = append(b.pending, a); len(b.pending) == batchSize {
-		b.flush()
+		b.work <- b.pending
+		b.pending = make([]unspun.Article, 0, batchSize)
 	}
 }
 
-func (b *Batch) flush() {
-	b.docs = append(b.docs, Docs(b.pending, b.Options)...)
-	clear(b.pending)
-	b.pending = b.pending[:0]
-}
-
-// Docs returns the docs of the articles taken, in order.
+// Docs returns the docs of the articles taken, in order. Add may not be
+// called after it.
 func (b *Batch) Docs() []Doc {
-	b.flush()
+	if b.work == nil {
+		return Docs(b.pending, b.Options)
+	}
+	b.work <- b.pending
+	close(b.work)
+	<-b.done
 	return b.docs
 }
 
@@ -178,7 +192,7 @@ type vec []float32
 type cluster struct {
 	members []int32
 	terms   []uint64
-	sum     []float64
+	sum     []float32 // a one-member story shares its member's vector: never changed in place
 	norm2   float64
 	dates   []time.Time
 }
@@ -201,7 +215,7 @@ func (c *cluster) dot(d *Doc, v vec) float64 {
 		case a > b:
 			j++
 		default:
-			s += float64(v[i]) * c.sum[j]
+			s += float64(v[i]) * float64(c.sum[j])
 			i++
 			j++
 		}
@@ -216,11 +230,11 @@ func (c *cluster) add(i int32, d *Doc, v vec) {
 		vv += float64(x) * float64(x)
 	}
 	c.norm2 += 2*c.dot(d, v) + vv
-	w := make([]float64, len(v))
-	for k, x := range v {
-		w[k] = float64(x)
+	if len(c.members) == 0 {
+		c.terms, c.sum = d.terms, v // most stories keep one member: no copy
+	} else {
+		c.terms, c.sum = addSorted(c.terms, c.sum, d.terms, v)
 	}
-	c.terms, c.sum = addSorted(c.terms, c.sum, d.terms, w)
 	c.members = append(c.members, i)
 	if p := d.Article.Published; !p.IsZero() {
 		c.dates = append(c.dates, p) // publication order: stays ascending
@@ -239,9 +253,9 @@ func (c *cluster) absorb(b *cluster) {
 }
 
 // addSorted returns the sum of two sparse vectors whose terms ascend.
-func addSorted(at []uint64, aw []float64, bt []uint64, bw []float64) ([]uint64, []float64) {
+func addSorted(at []uint64, aw []float32, bt []uint64, bw []float32) ([]uint64, []float32) {
 	terms := make([]uint64, 0, len(at)+len(bt))
-	sum := make([]float64, 0, len(at)+len(bt))
+	sum := make([]float32, 0, len(at)+len(bt))
 	i, j := 0, 0
 	for i < len(at) && j < len(bt) {
 		switch {
@@ -263,7 +277,7 @@ func addSorted(at []uint64, aw []float64, bt []uint64, bw []float64) ([]uint64, 
 }
 
 // dotSorted is the dot product of two sparse vectors whose terms ascend.
-func dotSorted(at []uint64, aw []float64, bt []uint64, bw []float64) float64 {
+func dotSorted(at []uint64, aw []float32, bt []uint64, bw []float32) float64 {
 	s := 0.0
 	for i, j := 0, 0; i < len(at) && j < len(bt); {
 		switch {
@@ -272,7 +286,7 @@ func dotSorted(at []uint64, aw []float64, bt []uint64, bw []float64) float64 {
 		case at[i] > bt[j]:
 			j++
 		default:
-			s += aw[i] * bw[j]
+			s += float64(aw[i]) * float64(bw[j])
 			i++
 			j++
 		}
@@ -426,15 +440,10 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error) {
 	byTop := map[uint64][]int32{} // stories by top term, ascending
 	tops := make([][]uint64, len(cs))
-	var weights []float32
 	var top []int
 	for k, c := range cs {
-		weights = weights[:0]
-		for _, x := range c.sum {
-			weights = append(weights, float32(x))
-		}
 		terms := c.terms
-		top = topTerms(weights, candidateTerms, top[:0])
+		top = topTerms(c.sum, candidateTerms, top[:0])
 		tops[k] = make([]uint64, len(top))
 		for x, t := range top {
 			tops[k][x] = terms[t]

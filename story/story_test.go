@@ -2,6 +2,7 @@ package story
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -94,5 +95,26 @@ func TestClusterStopsWhenCancelled(t *testing.T) {
 	cancel()
 	if _, err := Cluster(ctx, []unspun.Article{flood1, flood2}, DefaultOptions); err == nil {
 		t.Error("a cancelled clustering finished")
+	}
+}
+
+// TestBatchKeepsOrder feeds Batch more articles than one batch holds and
+// checks its docs against building them all at once.
+func TestBatchKeepsOrder(t *testing.T) {
+	var arts []unspun.Article
+	for i := range 2*batchSize + 7 {
+		arts = append(arts, art(fmt.Sprintf("a%d", i), fmt.Sprintf("Harbour notice %d", i),
+			fmt.Sprintf("Berth %d closes for dredging. Pilot boat %d stays at the outer mole.", i, i%13), day(3, 1+i%20)))
+	}
+	b := Batch{Options: DefaultOptions}
+	for _, a := range arts {
+		b.Add(a)
+	}
+	got, want := b.Docs(), Docs(arts, DefaultOptions)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Batch built %d docs that differ from Docs' %d", len(got), len(want))
+	}
+	if got[0].Article.Body != "" {
+		t.Error("a doc keeps its article's body")
 	}
 }

@@ -86,7 +86,7 @@ func runStories(ctx context.Context, a *app, args []string) int {
 		how = " (kept in the index)"
 		stored, err := s.Stories(ctx, func(r store.Story) error { return emit(story.FromRecord(r)) })
 		if err == nil && !stored {
-			how = " (clustered now: articles were added since the stories were kept; kept now)"
+			how = " (clustered now and kept: the index kept none, or articles were added since)"
 			var stories []story.Story
 			if stories, err = story.Index(ctx, s, story.DefaultOptions); err == nil {
 				err = printAll(stories)
