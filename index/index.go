@@ -17,6 +17,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/align"
@@ -177,19 +178,100 @@ type Lookup struct {
 	// found them too.
 	MinShare float64
 
+	// Shared, if set, keeps posting lists across calls and across the
+	// Lookups that share it: a long run of traces (link, trace of many
+	// pages) reads a common word's list once, not once per page. It is
+	// only correct while the store's postings do not change: a caller
+	// that puts articles must not share one.
+	Shared *PostingCache
+
 	cache map[uint64]postingList
 }
 
-type sentenceRef struct {
-	doc      uint32
-	sentence uint16
+// PostingCache keeps decoded posting lists for Lookups, up to a number of
+// hits. It is safe for concurrent use. When full it forgets everything
+// and fills again: the lists in use come back at once, and the cost of
+// keeping the count of each list's uses is saved.
+type PostingCache struct {
+	mu      sync.Mutex
+	lists   map[uint64]postingList
+	hits    int // hits held
+	maxHits int
 }
+
+// NewPostingCache returns a cache of at most maxHits hits (8 bytes each,
+// plus about 40 bytes a list).
+func NewPostingCache(maxHits int) *PostingCache {
+	return &PostingCache{lists: map[uint64]postingList{}, maxHits: maxHits}
+}
+
+func (c *PostingCache) get(key uint64) (postingList, bool) {
+	c.mu.Lock()
+	pl, ok := c.lists[key]
+	c.mu.Unlock()
+	return pl, ok
+}
+
+func (c *PostingCache) put(key uint64, pl postingList) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hits+len(pl.hits) > c.maxHits {
+		clear(c.lists)
+		c.hits = 0
+	}
+	if len(pl.hits) <= c.maxHits {
+		c.lists[key] = pl
+		c.hits += len(pl.hits)
+	}
+}
+
+// sentenceRef is a stored sentence: its document's number in the high 32
+// bits and its index in the low 16, one integer so that the vote map uses
+// the runtime's fast 64-bit hashing (a struct key with padding is hashed
+// byte by byte, which was a fifth of a trace's time).
+type sentenceRef uint64
+
+func refOf(h store.Hit) sentenceRef { return sentenceRef(uint64(h.Doc)<<16 | uint64(h.Sentence)) }
+
+func (r sentenceRef) doc() uint32      { return uint32(r >> 16) }
+func (r sentenceRef) sentence() uint16 { return uint16(r) }
 
 // vote is a stored sentence's evidence so far; band says it shares an LSH
 // band with the sentence, which admits it whatever its score.
 type vote struct {
+	ref   sentenceRef
 	score float64
 	band  bool
+}
+
+// votes are the stored sentences voted for so far, in a list (walked for
+// every common word, faster than a map's iteration) with a map from each
+// sentence to its place.
+type votes struct {
+	list []vote
+	pos  map[sentenceRef]int32
+}
+
+func (v *votes) reset() {
+	v.list = v.list[:0]
+	if v.pos == nil {
+		v.pos = map[sentenceRef]int32{}
+	}
+	clear(v.pos)
+}
+
+// at returns the vote of ref; a new one when admit is set, else nil when
+// ref has none.
+func (v *votes) at(ref sentenceRef, admit bool) *vote {
+	if k, ok := v.pos[ref]; ok {
+		return &v.list[k]
+	}
+	if !admit {
+		return nil
+	}
+	v.pos[ref] = int32(len(v.list))
+	v.list = append(v.list, vote{ref: ref})
+	return &v.list[len(v.list)-1]
 }
 
 type postingList struct {
@@ -233,7 +315,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	}
 	n := float64(max(l.Sentences, 1))
 	out := make([][]Candidate, len(an.Units))
-	votes := make(map[sentenceRef]vote)
+	var votes votes
 	var terms []term
 	var list []weighted
 	var sc scratch
@@ -241,7 +323,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		clear(votes)
+		votes.reset()
 		list = list[:0]
 		var total float64
 		terms = sentenceTerms(terms[:0], units, &sc)
@@ -252,14 +334,20 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				limit = 0 // a band bucket is read whole: its check filters it
 			}
 			pl, ok := l.cache[t.key]
+			if !ok && l.Shared != nil {
+				pl, ok = l.Shared.get(t.key)
+			}
 			if !ok {
 				hits, df, err := l.Store.Postings(ctx, t.key, limit, nil)
 				if err != nil {
 					return nil, err
 				}
 				pl = postingList{hits, df}
-				l.cache[t.key] = pl
+				if l.Shared != nil {
+					l.Shared.put(t.key, pl)
+				}
 			}
+			l.cache[t.key] = pl
 			switch {
 			case !anchor:
 				list = append(list, weighted{t, bandVote, pl.hits})
@@ -293,32 +381,32 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			case w.check != 0:
 				for _, h := range w.hits {
 					if h.Check == w.check {
-						ref := sentenceRef{h.Doc, h.Sentence}
-						votes[ref] = vote{votes[ref].score + w.weight, true}
+						v := votes.at(refOf(h), true)
+						v.score += w.weight
+						v.band = true
 					}
 				}
 				continue
-			case remaining >= need || len(w.hits) <= 4*len(votes):
+			case remaining >= need || len(w.hits) <= 4*len(votes.list):
 				admit := remaining >= need
 				for _, h := range w.hits {
-					ref := sentenceRef{h.Doc, h.Sentence}
-					if v, ok := votes[ref]; ok || admit {
-						votes[ref] = vote{v.score + w.weight, v.band}
+					if v := votes.at(refOf(h), admit); v != nil {
+						v.score += w.weight
 					}
 				}
 			default:
-				for ref, v := range votes {
-					if containsHit(w.hits, ref) {
-						votes[ref] = vote{v.score + w.weight, v.band}
+				for k := range votes.list {
+					if v := &votes.list[k]; containsHit(w.hits, v.ref) {
+						v.score += w.weight
 					}
 				}
 			}
 			remaining -= w.weight
 		}
 		var cands []Candidate
-		for h, v := range votes {
+		for _, v := range votes.list {
 			if v.band || v.score >= need {
-				cands = append(cands, Candidate{store.Hit{Doc: h.doc, Sentence: h.sentence}, v.score})
+				cands = append(cands, Candidate{store.Hit{Doc: v.ref.doc(), Sentence: v.ref.sentence()}, v.score})
 			}
 		}
 		slices.SortFunc(cands, func(a, b Candidate) int {
@@ -366,9 +454,10 @@ func (l *Lookup) Info(u *align.Unit) float64 {
 // containsHit reports whether hits, sorted by document as the store returns
 // them (numbers only grow), hold ref.
 func containsHit(hits []store.Hit, ref sentenceRef) bool {
-	i, _ := slices.BinarySearchFunc(hits, ref.doc, func(h store.Hit, doc uint32) int { return cmp.Compare(h.Doc, doc) })
-	for ; i < len(hits) && hits[i].Doc == ref.doc; i++ {
-		if hits[i].Sentence == ref.sentence {
+	doc, sentence := ref.doc(), ref.sentence()
+	i, _ := slices.BinarySearchFunc(hits, doc, func(h store.Hit, doc uint32) int { return cmp.Compare(h.Doc, doc) })
+	for ; i < len(hits) && hits[i].Doc == doc; i++ {
+		if hits[i].Sentence == sentence {
 			return true
 		}
 	}

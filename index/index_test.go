@@ -123,3 +123,62 @@ func BenchmarkDoc(b *testing.B) {
 		Doc(a, align.DefaultAliases)
 	}
 }
+
+// countingStore counts the posting lists read from it.
+type countingStore struct {
+	inner Postings
+	reads int
+}
+
+func (c *countingStore) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
+	c.reads++
+	return c.inner.Postings(ctx, key, max, dst)
+}
+
+// TestSharedPostingCache checks that Lookups sharing a cache give the
+// candidates an unshared Lookup gives, read each list once, and keep no
+// more hits than the cache's bound.
+func TestSharedPostingCache(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.NewMemory()
+	g := synth.New(synth.Options{Seed: 5, Vocabulary: 2000, Names: 300})
+	var arts []unspun.Article
+	var docs []store.Doc
+	for range 200 {
+		a := g.Article()
+		arts = append(arts, a)
+		docs = append(docs, Doc(a, align.DefaultAliases))
+	}
+	if err := s.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Stats(ctx)
+	page, _ := g.Page("p", arts[20:23], 2, 0.3, 1)
+	an := Analyze(page.Body, align.DefaultAliases)
+	plain := Lookup{Store: s, Sentences: st.Sentences, PerSentence: 5, MinShare: 0.2}
+	want, err := plain.Candidates(ctx, an)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, maxHits := range []int{1 << 20, 50} {
+		cache := NewPostingCache(maxHits)
+		counted := &countingStore{inner: s}
+		for round := range 3 {
+			l := Lookup{Store: counted, Sentences: st.Sentences, PerSentence: 5, MinShare: 0.2, Shared: cache}
+			before := counted.reads
+			got, err := l.Candidates(ctx, an)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("cache of %d hits, round %d: candidates differ from an unshared lookup's", maxHits, round)
+			}
+			if round > 0 && maxHits > 1000 && counted.reads != before {
+				t.Errorf("round %d read %d lists again; all were cached", round, counted.reads-before)
+			}
+		}
+		if cache.hits > maxHits {
+			t.Errorf("cache holds %d hits, bound %d", cache.hits, maxHits)
+		}
+	}
+}

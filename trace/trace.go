@@ -52,6 +52,10 @@ type Options struct {
 	// source must match.
 	MinQuoteWords    int
 	MinQuoteCoverage float64
+	// Postings, if set, keeps posting lists across traces and tracers
+	// (index.Lookup.Shared): for a run that traces many pages while no
+	// article is put.
+	Postings *index.PostingCache
 }
 
 // DefaultOptions are the settings measured on the development sets (README).
@@ -142,7 +146,7 @@ func New(ctx context.Context, s store.Store, lex *Lexicon, opts Options) (*Trace
 	a := align.New(lex)
 	return &Tracer{
 		store: s, opts: opts, aligner: a, lexicon: lex,
-		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MaxTies: opts.MaxTies, MinShare: opts.MinShare, MaxDF: opts.MaxDF},
+		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MaxTies: opts.MaxTies, MinShare: opts.MinShare, MaxDF: opts.MaxDF, Shared: opts.Postings},
 		docs:   make(map[uint32]*sourceDoc),
 	}, nil
 }

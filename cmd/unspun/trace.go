@@ -12,6 +12,7 @@ import (
 	"time"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/trace"
@@ -95,12 +96,21 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 	return in.status()
 }
 
+// postingCacheHits bounds the posting lists a trace or link run keeps:
+// 8M hits, 64 MiB.
+const postingCacheHits = 8 << 20
+
 // traceAll traces the articles that read produces on every core and writes
 // the traces in input order. It returns how many were written.
 func traceAll(ctx context.Context, s store.Store, opts trace.Options, workers int, lat *latencies, read func(func(unspun.Article) error) error, write func(unspun.Trace) error) (int, error) {
 	lex, err := trace.LoadLexicon(ctx, s, opts.LexiconCount)
 	if err != nil {
 		return 0, err
+	}
+	if opts.Postings == nil {
+		// Nothing is put while the run traces: the workers share the
+		// posting lists they read.
+		opts.Postings = index.NewPostingCache(postingCacheHits)
 	}
 	type result struct {
 		tr  unspun.Trace
