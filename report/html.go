@@ -21,7 +21,7 @@ import (
 var htmlFiles embed.FS
 
 var htmlTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"percent": percent,
+	"percent": Percent,
 	"link":    safeLink,
 	"date":    dateText,
 	"plural":  Plural,

@@ -50,7 +50,7 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 	fmt.Fprintf(&b, "%s\n%s\n", st.bold(oneLine(title)), st.dim(oneLine(tr.Article.ID)))
 	sum := tr.Summary
 	fmt.Fprintf(&b, "originality %d%% · %d of %d sentences copied · %d sources · %d spin edits · %d orphan quotes",
-		percent(sum.Originality), sum.CopiedSentences, sum.Sentences-sum.Furniture, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
+		Percent(sum.Originality), sum.CopiedSentences, sum.Sentences-sum.Furniture, sum.Sources, sum.SpinEdits, sum.OrphanQuotes)
 	if sum.RecoveredQuotes > 0 {
 		fmt.Fprintf(&b, " (%s recovered)", Plural(sum.RecoveredQuotes, "speaker"))
 	}
@@ -91,7 +91,7 @@ func WriteTrace(w io.Writer, tr unspun.Trace, st Style) error {
 				story = " · story " + src.Story // which of the stitched stories
 			}
 			fmt.Fprintf(&b, "     %s %s %s  %s  similarity %.2f · covers %d%%%s\n", st.yellow("←"), marker,
-				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity, percent(src.Coverage), story)
+				st.bold(siteOrID(src.Article)), dateText(src.Article), src.Similarity, Percent(src.Coverage), story)
 			if !shown && (src.Earliest || k == 0 && !hasOrigin(s.Sources)) {
 				shown = true
 				spin, facts := splitFacts(src.Edits)
@@ -169,7 +169,8 @@ func editsText(edits []unspun.Edit, st Style) string {
 	return st.red(strings.Join(parts, ", "))
 }
 
-func percent(x float64) int { return int(x*100 + 0.5) }
+// Percent is x (0..1) as a whole percentage, rounded half up.
+func Percent(x float64) int { return int(x*100 + 0.5) }
 
 func siteOrID(a unspun.Article) string {
 	if a.Site != "" {

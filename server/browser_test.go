@@ -113,6 +113,36 @@ func TestBrowserTraceView(t *testing.T) {
 	screenshot(t, ctx, "trace-view-phone.png")
 }
 
+func TestBrowserSitesPage(t *testing.T) {
+	ctx := browser(t)
+	_, ts := newServer(t, Config{Store: linkedDemoStore(t)})
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/sites"), chromedp.WaitVisible(chromedp.CSS(`svg.graph`))); err != nil {
+		t.Fatal(err)
+	}
+	// The drawing is laid out by the browser: arrows of some length, inside it.
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('svg.graph line')].filter(l => l.getTotalLength() > 10).length`); n == 0 {
+		t.Error("the copy graph draws no arrow")
+	}
+	if eval[bool](t, ctx, `(() => { const b = document.querySelector('svg.graph').getBBox(); const v = document.querySelector('svg.graph').viewBox.baseVal; return b.x < v.x - 1 || b.y < v.y - 1 || b.x + b.width > v.x + v.width + 1 || b.y + b.height > v.y + v.height + 1 })()`) {
+		t.Error("the drawing runs out of its box")
+	}
+	// A network's swaps are folded until asked for.
+	if eval[bool](t, ctx, `document.querySelector('section.network details table').checkVisibility()`) {
+		t.Error("the swap table shows before it is opened")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`section.network details summary`)), chromedp.WaitVisible(chromedp.CSS(`section.network details table`))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "sites.png")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+		t.Error("the sites page is wider than a 390 px screen")
+	}
+	screenshot(t, ctx, "sites-phone.png")
+}
+
 func TestBrowserHostileArticleRunsNothing(t *testing.T) {
 	ctx := browser(t)
 	evil := hostile

@@ -144,6 +144,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		{"GET", "/{$}", false, false, s.webIndex},
 		{"POST", "/trace", false, false, s.webTrace},
 		{"GET", "/stories", false, false, s.webStories},
+		{"GET", "/sites", false, false, s.webSites},
 	}
 	for _, r := range s.routes {
 		h := r.handler

@@ -343,7 +343,7 @@ func TestWebPageEscapesHostileArticles(t *testing.T) {
 	if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
 		t.Errorf("CSP %q: want default-src 'none' and no script source", csp)
 	}
-	for _, p := range []string{"/", "/stories"} {
+	for _, p := range []string{"/", "/stories", "/sites"} {
 		_, _, page := do(t, "GET", ts.URL+p, "", nil)
 		checkInert(t, page)
 	}
@@ -535,7 +535,10 @@ func FuzzAPI(f *testing.F) {
 	})
 }
 
-func TestAPISites(t *testing.T) {
+// linkedDemoStore is the demo corpus and farm pages, linked, with the
+// swaps they taught: the material of sites and networks.
+func linkedDemoStore(t *testing.T) store.Store {
+	t.Helper()
 	ctx := context.Background()
 	farm := articles(t, demo.Farm())
 	st := demoStore(t, farm...)
@@ -558,7 +561,11 @@ func TestAPISites(t *testing.T) {
 	if err := lex.Flush(ctx, st); err != nil { // the swaps learned: the sites' fingerprints
 		t.Fatal(err)
 	}
-	_, ts := newServer(t, Config{Store: st})
+	return st
+}
+
+func TestAPISites(t *testing.T) {
+	_, ts := newServer(t, Config{Store: linkedDemoStore(t)})
 	code, _, body := do(t, "GET", ts.URL+"/api/sites?networks=1", "", nil)
 	if code != 200 || !bytes.Contains(body, []byte(`{"network":0,"sites":[`)) || !bytes.Contains(body, []byte(`"site":"worldnewsnow.test"`)) {
 		t.Errorf("sites: %d %.400s", code, body)
@@ -570,5 +577,48 @@ func TestAPISites(t *testing.T) {
 	}
 	if code, _, _ := do(t, "GET", ts.URL+"/api/sites/nowhere.test", "", nil); code != 404 {
 		t.Errorf("unknown site: %d, want 404", code)
+	}
+
+	// The web page: the networks with their evidence, the drawing, the table.
+	code, _, page := do(t, "GET", ts.URL+"/sites", "", nil)
+	if code != 200 {
+		t.Fatalf("sites page: %d", code)
+	}
+	checkInert(t, page)
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines, circles int
+	var titles []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "line":
+				lines++
+			case "circle":
+				circles++
+			case "title":
+				if n.FirstChild != nil {
+					titles = append(titles, n.FirstChild.Data)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if lines == 0 || circles < 2 {
+		t.Errorf("the copy graph draws %d arrows between %d sites", lines, circles)
+	}
+	if !slices.ContainsFunc(titles, func(s string) bool { return strings.HasPrefix(s, "worldnewsnow.test copies from northernwire.test") }) {
+		t.Errorf("no arrow from worldnewsnow.test to the wire it copies: %q", titles)
+	}
+	for _, want := range []string{"Network 0", "worldnewsnow.test", " → ", "network 0</span>"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the sites page lacks %q", want)
+		}
 	}
 }

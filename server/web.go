@@ -27,6 +27,7 @@ import (
 var webFiles embed.FS
 
 var webTemplates = template.Must(template.New("").Funcs(template.FuncMap{
+	"percent": report.Percent,
 	"sites": func(st report.StoryJSON) string {
 		var sites []string
 		for _, m := range st.Members {
