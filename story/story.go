@@ -206,22 +206,7 @@ func (c *cluster) similarity(d *Doc, v vec) float64 {
 }
 
 // dot is the dot product of doc d's vector v and the cluster's sum.
-func (c *cluster) dot(d *Doc, v vec) float64 {
-	s := 0.0
-	for i, j := 0, 0; i < len(d.terms) && j < len(c.terms); {
-		switch a, b := d.terms[i], c.terms[j]; {
-		case a < b:
-			i++
-		case a > b:
-			j++
-		default:
-			s += float64(v[i]) * float64(c.sum[j])
-			i++
-			j++
-		}
-	}
-	return s
-}
+func (c *cluster) dot(d *Doc, v vec) float64 { return dotSorted(d.terms, v, c.terms, c.sum) }
 
 // add makes doc number i (vector v) a member.
 func (c *cluster) add(i int32, d *Doc, v vec) {
@@ -277,8 +262,26 @@ func addSorted(at []uint64, aw []float32, bt []uint64, bw []float32) ([]uint64, 
 }
 
 // dotSorted is the dot product of two sparse vectors whose terms ascend.
+// The products are summed in term order whichever way it walks, so the
+// result does not depend on which list is longer.
 func dotSorted(at []uint64, aw []float32, bt []uint64, bw []float32) float64 {
+	if len(at) > len(bt) {
+		at, aw, bt, bw = bt, bw, at, aw
+	}
 	s := 0.0
+	if len(bt) > 16*len(at) {
+		// A big story's sum holds thousands of terms: look the few terms
+		// of the short list up by binary search instead of walking them all.
+		base := 0
+		for i, t := range at {
+			k, found := slices.BinarySearch(bt[base:], t)
+			base += k
+			if found {
+				s += float64(aw[i]) * float64(bw[base])
+			}
+		}
+		return s
+	}
 	for i, j := 0, 0; i < len(at) && j < len(bt); {
 		switch {
 		case at[i] < bt[j]:
@@ -457,12 +460,25 @@ func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error)
 		alive[k] = true
 	}
 	var queue pairQueue
+	// dots keeps the dot products of the sums of pairs measured so far:
+	// after a merge the new story's product with a neighbour is the sum of
+	// its two parts' (known, or measured on the smaller part), so a story
+	// that grows by many merges is not walked again for every neighbour.
+	dots := map[pair]float64{}
+	dot := func(p pair) float64 {
+		d, ok := dots[p]
+		if !ok {
+			d = dotSorted(cs[p.i].terms, cs[p.i].sum, cs[p.j].terms, cs[p.j].sum)
+			dots[p] = d
+		}
+		return d
+	}
 	similar := func(p pair) {
 		a, b := cs[p.i], cs[p.j]
-		if !datesMeet(a.dates, b.dates, opts.Window) {
+		if !datesMeet(a.dates, b.dates, opts.Window) || a.norm2 <= 0 || b.norm2 <= 0 {
 			return
 		}
-		if sim := centroidCosine(a, b); sim >= opts.MergeThreshold {
+		if sim := dot(p) / math.Sqrt(a.norm2*b.norm2); sim >= opts.MergeThreshold {
 			heap.Push(&queue, candidate{p, sim, version[p.i], version[p.j]})
 		}
 	}
@@ -512,6 +528,29 @@ func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error)
 		if merges++; merges%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		// The merged story's products with its neighbours, from its parts'.
+		merged := map[int32]float64{}
+		for _, side := range [2]int32{i, j} {
+			for k := range nbr[side] {
+				if k != i && k != j {
+					merged[k] += dot(ordered(side, k))
+				}
+			}
+		}
+		for k := range merged {
+			if !nbr[i][k] {
+				merged[k] += dot(ordered(i, k)) // a neighbour of j only
+			}
+			if !nbr[j][k] {
+				merged[k] += dot(ordered(j, k))
+			}
+		}
+		for k := range nbr[j] {
+			delete(dots, ordered(j, k))
+		}
+		for k := range nbr[i] {
+			delete(dots, ordered(i, k))
+		}
 		cs[i].absorb(cs[j])
 		alive[j] = false
 		version[i]++
@@ -524,6 +563,9 @@ func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error)
 		}
 		nbr[j] = nil
 		delete(nbr[i], j)
+		for k, d := range merged {
+			dots[ordered(i, k)] = d
+		}
 		for k := range nbr[i] {
 			similar(ordered(i, k))
 		}

@@ -118,3 +118,27 @@ func TestBatchKeepsOrder(t *testing.T) {
 		t.Error("a doc keeps its article's body")
 	}
 }
+
+// TestDotBigStory checks the binary-search path of a doc against a story
+// much larger than it with a plain sum.
+func TestDotBigStory(t *testing.T) {
+	c := &cluster{}
+	for k := range 2000 {
+		c.terms = append(c.terms, uint64(3*k))
+		c.sum = append(c.sum, float32(k%7)+0.5)
+	}
+	for _, terms := range [][]uint64{{0, 3, 4, 5998}, {1, 2}, {6000, 7000}, {9, 300, 301, 5997}} {
+		d := &Doc{terms: terms}
+		v := make(vec, len(terms))
+		want := 0.0
+		for i, term := range terms {
+			v[i] = float32(i + 1)
+			if term%3 == 0 && term/3 < 2000 {
+				want += float64(v[i]) * float64(c.sum[term/3])
+			}
+		}
+		if got := c.dot(d, v); got != want {
+			t.Errorf("terms %v: dot %v, want %v", terms, got, want)
+		}
+	}
+}
