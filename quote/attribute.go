@@ -49,6 +49,10 @@ func nameWord(t text.Token) bool {
 // titleLead are words after which a capitalised quoted string is a title.
 var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nnickname\nnicknamed\ndubbed\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
 
+// titleTail are words before which a capitalised quoted string is a
+// title: the "Keepin' On" radio programme.
+var titleTail = wordSet("film\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine\npodcast\ncolumn\nradio\nforum\ncampaign\nslogan\ntour")
+
 // lookBack bounds how many words (or quotes) name resolution looks back
 // over, which keeps extraction linear in the article's length.
 const lookBack = 2000
@@ -258,16 +262,23 @@ func (a *attributor) isNotSpeech(i int) bool {
 	if len(inner) == 0 || len(inner) > 5 {
 		return false
 	}
+	titleCase := inner[0].Capital || inner[0].Number
+	for _, t := range inner {
+		if !t.Capital && !t.Number && !text.IsStopword(t.Norm) {
+			titleCase = false // a lower-case content word: speech or a partial quote
+		}
+	}
+	if titleCase && a.aloneInParagraph(q) {
+		return true // a subheading: ‘All Hands on Deck.’ between paragraphs
+	}
 	if lead := strings.TrimSpace(a.body[before[0]:before[1]]); lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":") {
 		return false // a sentence of its own (“Neither do I.”) or after a colon: speech, not a title
 	}
-	for _, t := range inner {
-		if !t.Capital && !t.Number && !text.IsStopword(t.Norm) {
-			return false // a lower-case content word: speech or a partial quote
-		}
-	}
-	if !inner[0].Capital && !inner[0].Number {
+	if !titleCase {
 		return false
+	}
+	if next := a.tokensIn(after); len(next) > 0 && titleTail[next[0].Norm] && a.onlyMarks(inner[len(inner)-1], next[0]) {
+		return true // the “Evening Ferry Hour” programme
 	}
 	if n := len(prev); n >= 1 && titleLead[prev[n-1].Norm] {
 		return true // on “Evening Ferry Hour”, the film “13th”
@@ -1120,4 +1131,52 @@ func (a *attributor) resolvePronoun(pos int) string {
 	}
 	t := a.toks[min(k, len(a.toks)-1)]
 	return a.body[t.Start:t.End] // nobody named before: the pronoun itself
+}
+
+// maxScareWords is the most words a scare quote has.
+const maxScareWords = 3
+
+// isScareQuote recognises a few words quoted inside the writer's own
+// sentence: no speech cue in the sentence and no speaker named for them
+// ("the so-called “sex tape”", "a “quack”").
+func (a *attributor) isScareQuote(i int) bool {
+	q := a.spans[i]
+	inner := a.tokensIn([2]int{q.start, q.end})
+	if len(inner) == 0 || len(inner) > maxScareWords {
+		return false
+	}
+	before, _ := a.clause(i)
+	if lead := strings.TrimSpace(a.body[before[0]:before[1]]); lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":") {
+		return false // a sentence of its own, or after a colon: speech
+	}
+	// A cue anywhere in the sentence, outside quotes, makes the quoted
+	// words part of what someone said ("the complaint says they “looted” …").
+	end := len(a.body)
+	if k := sort.SearchInts(a.bounds, q.end+1); k < len(a.bounds) {
+		end = a.bounds[k]
+	}
+	toks := a.tokensIn([2]int{a.sentenceStart(q.start), end})
+	s := sort.Search(len(a.spans), func(k int) bool { return a.spans[k].end > a.sentenceStart(q.start) })
+	for k := range toks {
+		for s < len(a.spans) && a.spans[s].end <= toks[k].Start {
+			s++
+		}
+		if s < len(a.spans) && a.spans[s].start <= toks[k].Start {
+			continue // a word inside a quote
+		}
+		if cueAt(toks, k) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// aloneInParagraph reports whether quote q is the whole of its paragraph.
+func (a *attributor) aloneInParagraph(q span) bool {
+	lineStart := strings.LastIndexByte(a.body[:q.start], '\n') + 1
+	lineEnd := len(a.body)
+	if k := strings.IndexByte(a.body[q.end:], '\n'); k >= 0 {
+		lineEnd = q.end + k
+	}
+	return strings.TrimSpace(a.body[lineStart:q.start]) == "" && strings.TrimSpace(a.body[q.end:lineEnd]) == ""
 }

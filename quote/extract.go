@@ -228,6 +228,10 @@ func Extract(body string) []unspun.Quote {
 		}
 		q := unspun.Quote{Span: unspun.Span{Start: sp.start, End: sp.end}, Text: body[sp.start:sp.end]}
 		q.Speaker, q.Cue, q.SpeakerFrom = a.attribute(i)
+		if q.SpeakerFrom != unspun.FromCue && a.isScareQuote(i) {
+			a.found[i] = nil
+			continue
+		}
 		out = append(out, q)
 	}
 	return out
