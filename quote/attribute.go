@@ -73,6 +73,9 @@ type attributor struct {
 	// caseOf records how the article writes each word (seenLower,
 	// seenCapitalInside), built on first use by commonWord.
 	caseOf map[string]uint8
+	// sentenceCues records, by sentence start, whether the sentence has a
+	// speech cue outside quotes (sentenceHasCue).
+	sentenceCues map[int]bool
 }
 
 // newAttributor reads body's words into toks (reusing its room) and finds
@@ -1151,12 +1154,23 @@ func (a *attributor) isScareQuote(i int) bool {
 	}
 	// A cue anywhere in the sentence, outside quotes, makes the quoted
 	// words part of what someone said ("the complaint says they “looted” …").
+	return !a.sentenceHasCue(a.sentenceStart(q.start))
+}
+
+// sentenceHasCue reports whether the sentence starting at start has a
+// speech cue outside quotes. Each sentence is read once, however many
+// quotes it holds.
+func (a *attributor) sentenceHasCue(start int) bool {
+	if has, ok := a.sentenceCues[start]; ok {
+		return has
+	}
 	end := len(a.body)
-	if k := sort.SearchInts(a.bounds, q.end+1); k < len(a.bounds) {
+	if k := sort.SearchInts(a.bounds, start+1); k < len(a.bounds) {
 		end = a.bounds[k]
 	}
-	toks := a.tokensIn([2]int{a.sentenceStart(q.start), end})
-	s := sort.Search(len(a.spans), func(k int) bool { return a.spans[k].end > a.sentenceStart(q.start) })
+	toks := a.tokensIn([2]int{start, end})
+	s := sort.Search(len(a.spans), func(k int) bool { return a.spans[k].end > start })
+	has := false
 	for k := range toks {
 		for s < len(a.spans) && a.spans[s].end <= toks[k].Start {
 			s++
@@ -1165,18 +1179,32 @@ func (a *attributor) isScareQuote(i int) bool {
 			continue // a word inside a quote
 		}
 		if cueAt(toks, k) > 0 {
-			return false
+			has = true
+			break
 		}
 	}
-	return true
+	if a.sentenceCues == nil {
+		a.sentenceCues = map[int]bool{}
+	}
+	a.sentenceCues[start] = has
+	return has
 }
 
 // aloneInParagraph reports whether quote q is the whole of its paragraph.
+// It reads only the blanks around the quote, so that a long line of many
+// quotes costs no more than its length.
 func (a *attributor) aloneInParagraph(q span) bool {
-	lineStart := strings.LastIndexByte(a.body[:q.start], '\n') + 1
-	lineEnd := len(a.body)
-	if k := strings.IndexByte(a.body[q.end:], '\n'); k >= 0 {
-		lineEnd = q.end + k
+	blankTo := func(i, step int) bool {
+		for ; i >= 0 && i < len(a.body); i += step {
+			switch a.body[i] {
+			case '\n':
+				return true
+			case ' ', '\t', '\r':
+				continue
+			}
+			return false
+		}
+		return true // the start or end of the text
 	}
-	return strings.TrimSpace(a.body[lineStart:q.start]) == "" && strings.TrimSpace(a.body[q.end:lineEnd]) == ""
+	return blankTo(q.start-1, -1) && blankTo(q.end, 1)
 }

@@ -198,6 +198,11 @@ func TestHostileInputs(t *testing.T) {
 		"straight quotes only":         strings.Repeat("\"", 1<<18),
 		"right-to-left and mixed":      strings.Repeat("«שלום» said Ana. „Привет“ ", 1000),
 		"invalid UTF-8":                "“abc\xff\xfe” said Reyes.",
+		// Short quotes by the thousand on one line, in one sentence: each
+		// is checked for a scare quote or a subheading, which must read the
+		// sentence and the line once, not once per quote.
+		"short title-case quotes on one line":     strings.Repeat("“Ferry Hour” ", 1<<16),
+		"short lower-case quotes in one sentence": strings.Repeat("the “flood tax” and ", 1<<16),
 	}
 	for name, in := range inputs {
 		for _, q := range Extract(in) {
