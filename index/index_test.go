@@ -40,20 +40,28 @@ func TestAliasesIndexAsOneTerm(t *testing.T) {
 	}
 }
 
-func TestCandidatesFindSpunSource(t *testing.T) {
-	ctx := context.Background()
+// synthStore indexes n synthetic articles in memory and returns the store,
+// the generator (for pages copied from them) and the articles.
+func synthStore(t *testing.T, opts synth.Options, n int) (*storetest.Memory, *synth.Generator, []unspun.Article) {
+	t.Helper()
 	s := storetest.NewMemory()
-	g := synth.New(synth.Options{Seed: 3, Vocabulary: 3000, Names: 500})
+	g := synth.New(opts)
 	var arts []unspun.Article
 	var docs []store.Doc
-	for range 300 {
+	for range n {
 		a := g.Article()
 		arts = append(arts, a)
 		docs = append(docs, Doc(a, align.DefaultAliases))
 	}
-	if err := s.Put(ctx, docs); err != nil {
+	if err := s.Put(context.Background(), docs); err != nil {
 		t.Fatal(err)
 	}
+	return s, g, arts
+}
+
+func TestCandidatesFindSpunSource(t *testing.T) {
+	ctx := context.Background()
+	s, g, arts := synthStore(t, synth.Options{Seed: 3, Vocabulary: 3000, Names: 500}, 300)
 	st, _ := s.Stats(ctx)
 	l := Lookup{Store: s, Sentences: st.Sentences, PerSentence: 5, MinShare: 0.2}
 	for _, spin := range []float64{0, 0.3, 0.6} {
@@ -140,18 +148,7 @@ func (c *countingStore) Postings(ctx context.Context, key uint64, max int, dst [
 // more hits than the cache's bound.
 func TestSharedPostingCache(t *testing.T) {
 	ctx := context.Background()
-	s := storetest.NewMemory()
-	g := synth.New(synth.Options{Seed: 5, Vocabulary: 2000, Names: 300})
-	var arts []unspun.Article
-	var docs []store.Doc
-	for range 200 {
-		a := g.Article()
-		arts = append(arts, a)
-		docs = append(docs, Doc(a, align.DefaultAliases))
-	}
-	if err := s.Put(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
+	s, g, arts := synthStore(t, synth.Options{Seed: 5, Vocabulary: 2000, Names: 300}, 200)
 	st, _ := s.Stats(ctx)
 	page, _ := g.Page("p", arts[20:23], 2, 0.3, 1)
 	an := Analyze(page.Body, align.DefaultAliases)

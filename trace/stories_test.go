@@ -11,7 +11,6 @@ import (
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/store"
-	"github.com/unspun/unspun/store/storetest"
 	"github.com/unspun/unspun/story"
 	"github.com/unspun/unspun/trace"
 )
@@ -41,22 +40,9 @@ var stitchedPage = unspun.Article{ID: "farm/weekend-roundup", Site: "farm.test",
 		"A late frost on Sunday ruined most of the apple blossom in the Harnby orchards, growers said. " +
 		"The Harnby cooperative expects a harvest a third the size of last year's, the smallest in twenty years."}
 
-func storyStore(t *testing.T) store.Store {
-	t.Helper()
-	s := storetest.NewMemory()
-	var docs []store.Doc
-	for _, a := range storyCorpus {
-		docs = append(docs, index.Doc(a, align.DefaultAliases))
-	}
-	if err := s.Put(context.Background(), docs); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestTraceNamesTheStitchedStories(t *testing.T) {
 	ctx := context.Background()
-	s := storyStore(t)
+	s := memoryStore(t, storyCorpus...)
 	stories, err := story.Index(ctx, s, story.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)

@@ -8,14 +8,11 @@ import (
 	"testing"
 
 	unspun "github.com/unspun/unspun"
-	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/demo"
-	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/internal/golden"
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store"
-	"github.com/unspun/unspun/store/storetest"
 	"github.com/unspun/unspun/trace"
 )
 
@@ -47,15 +44,7 @@ func demoStore(t *testing.T) store.Store {
 // demoStoreF is demoStore for fuzz targets and benchmarks.
 func demoStoreF(t testing.TB) store.Store {
 	t.Helper()
-	s := storetest.NewMemory()
-	var docs []store.Doc
-	for _, a := range parseLinesF(t, demo.Corpus()) {
-		docs = append(docs, index.Doc(a, align.DefaultAliases))
-	}
-	if err := s.Put(context.Background(), docs); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return memoryStoreF(t, parseLinesF(t, demo.Corpus())...)
 }
 
 // TestDemoGolden traces the demo farm pages and compares the text report
