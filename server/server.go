@@ -25,6 +25,7 @@ import (
 	"time"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/site"
 	"github.com/unspun/unspun/store"
@@ -60,6 +61,10 @@ type Config struct {
 // articles (the command line's default, 4,096, is sized for one batch run).
 const serveCacheDocs = 512
 
+// servePostingHits bounds the posting lists the server's tracers share:
+// 8M hits, 64 MiB.
+const servePostingHits = 8 << 20
+
 // Server serves the API and the web page. Make one with New.
 type Server struct {
 	cfg     Config
@@ -75,6 +80,10 @@ type Server struct {
 	metrics    *metrics
 	stories    perGeneration[[]report.StoryJSON]
 	sites      perGeneration[siteViews]
+	// postings are the posting lists the tracers of one generation share
+	// (index.PostingCache): a write starts a new cache, so no trace reads
+	// lists older than the articles it should find.
+	postings perGeneration[*index.PostingCache]
 	routes     []route
 }
 
@@ -230,7 +239,11 @@ func (s *Server) withTracer(ctx context.Context, fn func(*trace.Tracer) error) e
 	}
 	defer func() { s.tracers <- pt }()
 	if gen := s.generation.Load(); pt.generation != gen {
-		t, err := trace.New(ctx, s.cfg.Store, s.lexicon, s.cfg.Options)
+		opts := s.cfg.Options
+		opts.Postings, _ = s.postings.get(gen, func() (*index.PostingCache, error) {
+			return index.NewPostingCache(servePostingHits), nil
+		})
+		t, err := trace.New(ctx, s.cfg.Store, s.lexicon, opts)
 		if err != nil {
 			return err
 		}

@@ -225,6 +225,12 @@ func TestAPIArticlesAndAuth(t *testing.T) {
 	if code, _, _ := do(t, "GET", ts.URL+"/api/articles/new/one", "", nil); code != 404 {
 		t.Errorf("refused article stored anyway: %d", code)
 	}
+	// Traced once before the article is added, so that the tracers have
+	// read (and share) the posting lists of its words.
+	copy := `{"id":"farm/x","text":"The ferry to Lisk ran again on Monday after a week of repairs."}`
+	if _, _, body := do(t, "POST", ts.URL+"/api/trace", "application/json", strings.NewReader(copy)); bytes.Contains(body, []byte(`"id":"new/one"`)) {
+		t.Fatal("a source found before it was added")
+	}
 	code, _, body = do(t, "POST", ts.URL+"/api/articles", "application/json", strings.NewReader(add), "Authorization", "Bearer s3cret-token")
 	if code != 201 || string(body) != "{\"stored\":1}\n" {
 		t.Fatalf("right token: %d %s", code, body)
@@ -232,8 +238,8 @@ func TestAPIArticlesAndAuth(t *testing.T) {
 	if code, _, _ := do(t, "GET", ts.URL+"/api/articles/new/one", "", nil); code != 200 {
 		t.Errorf("added article: %d, want 200", code)
 	}
-	// The new article is a source for traces at once: tracers are rebuilt.
-	copy := `{"id":"farm/x","text":"The ferry to Lisk ran again on Monday after a week of repairs."}`
+	// The new article is a source for traces at once: tracers are rebuilt,
+	// and the posting lists they share are read again.
 	_, _, body = do(t, "POST", ts.URL+"/api/trace", "application/json", strings.NewReader(copy))
 	if !bytes.Contains(body, []byte(`"id":"new/one"`)) {
 		t.Errorf("the added article is not found as a source: %.300s", body)
