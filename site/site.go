@@ -132,6 +132,10 @@ func Build(in Input) ([]Site, []Edge) {
 		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 	}
 	slices.SortFunc(all, byWeight)
+	from := map[string][]Edge{} // each copier's edges, in all's order
+	for _, e := range all {
+		from[e.From] = append(from[e.From], e)
+	}
 	for _, a := range sites {
 		s := a.site
 		if s.Sentences > 0 {
@@ -140,11 +144,7 @@ func Build(in Input) ([]Site, []Edge) {
 			s.Originality = 1
 		}
 		s.MedianDelay = median(a.delays)
-		for _, e := range all {
-			if e.From == s.Name {
-				s.CopiesFrom = append(s.CopiesFrom, e)
-			}
-		}
+		s.CopiesFrom = from[s.Name]
 		spin := in.Spin[s.Name]
 		s.Spin = slices.Clone(spin[:min(len(spin), maxSpin)])
 		out = append(out, *s)

@@ -316,3 +316,67 @@ func TestDOTIsWellFormed(t *testing.T) {
 		t.Errorf("%d nodes and %d edges in DOT, want %d and %d", nodes, arrows, len(sites), len(edges))
 	}
 }
+
+// manySites is a synthetic input of honest sites and farm networks for the
+// 10k-site benchmark: every honest site writes its own articles and makes
+// two common swaps; each network's sites copy honest articles and share a
+// spin dictionary of their own.
+func manySites(honest, networks, perNetwork int) Input {
+	in := Input{Articles: map[string]Article{}, Spin: map[string][]store.Substitution{}}
+	var sources []string
+	for h := range honest {
+		site := fmt.Sprintf("honest%05d.test", h)
+		in.Spin[site] = []store.Substitution{{Site: site, From: "said", To: "stated", Count: 2}, {Site: site, From: "big", To: "large", Count: 1}}
+		for k := range 5 {
+			id := fmt.Sprintf("%s/%d", site, k)
+			in.Articles[id] = Article{ID: id, Site: site, Published: day.Add(time.Duration(h%500+k) * time.Hour)}
+			in.Links = append(in.Links, store.Links{Article: id, Sentences: 20})
+			sources = append(sources, id)
+		}
+	}
+	n := 0
+	for net := range networks {
+		var dict []store.Substitution
+		for w := range 20 {
+			dict = append(dict, store.Substitution{From: fmt.Sprintf("word%d-%d", net, w), To: fmt.Sprintf("spun%d-%d", net, w), Count: 3})
+		}
+		for s := range perNetwork {
+			site := fmt.Sprintf("farm%03d-%02d.test", net, s)
+			for w, sub := range dict {
+				if (w+s)%3 != 0 { // each site makes two thirds of the dictionary
+					sub.Site = site
+					in.Spin[site] = append(in.Spin[site], sub)
+				}
+			}
+			for k := range 10 {
+				id := fmt.Sprintf("%s/%d", site, k)
+				in.Articles[id] = Article{ID: id, Site: site, Published: day.Add(time.Duration(600+k) * time.Hour)}
+				var links []store.Link
+				for l := range 8 {
+					n++
+					links = append(links, store.Link{Start: l * 100, End: l*100 + 90, Source: sources[(n*7919)%len(sources)], Origin: true, Similarity: 0.9, Coverage: 1})
+				}
+				in.Links = append(in.Links, store.Links{Article: id, Sentences: 12, Links: links})
+			}
+		}
+	}
+	return in
+}
+
+// BenchmarkNetworks10kSites builds the site views and finds the networks
+// of 10,000 sites: 9,000 honest, 100 networks of 10.
+func BenchmarkNetworks10kSites(b *testing.B) {
+	in := manySites(9000, 100, 10)
+	for b.Loop() {
+		sites, _ := Build(in)
+		nets := Networks(sites, in, DefaultNetworkOptions)
+		if len(sites) != 10000 || len(nets) != 100 {
+			b.Fatalf("%d sites, %d networks; want 10000 and 100", len(sites), len(nets))
+		}
+		for _, nw := range nets {
+			if len(nw.Sites) != 10 || !strings.HasPrefix(nw.Sites[0], "farm") {
+				b.Fatalf("network %d: %v", nw.ID, nw.Sites)
+			}
+		}
+	}
+}
