@@ -543,10 +543,10 @@ func FuzzAPI(f *testing.F) {
 
 // linkedDemoStore is the demo corpus and farm pages, linked, with the
 // swaps they taught: the material of sites and networks.
-func linkedDemoStore(t *testing.T) store.Store {
+func linkedDemoStore(t *testing.T, extra ...unspun.Article) store.Store {
 	t.Helper()
 	ctx := context.Background()
-	farm := articles(t, demo.Farm())
+	farm := append(articles(t, demo.Farm()), extra...)
 	st := demoStore(t, farm...)
 	lex := trace.NewLexicon(trace.DefaultOptions.LexiconCount)
 	tr, err := trace.New(ctx, st, lex, trace.DefaultOptions)
@@ -568,6 +568,23 @@ func linkedDemoStore(t *testing.T) store.Store {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// TestSitesPageEscapesHostileSites links a copy published under a site
+// name written to break out of the page and the drawing.
+func TestSitesPageEscapesHostileSites(t *testing.T) {
+	src := articles(t, demo.Corpus())[0]
+	evil := unspun.Article{ID: "evil/1", Site: `x"><svg onload="alert(1)"><script>alert(2)</script>.test`, Title: "Copy",
+		Published: src.Published.Add(time.Hour), Body: src.Body}
+	_, ts := newServer(t, Config{Store: linkedDemoStore(t, evil)})
+	code, _, page := do(t, "GET", ts.URL+"/sites", "", nil)
+	if code != 200 {
+		t.Fatalf("sites page: %d", code)
+	}
+	if !bytes.Contains(page, []byte("&lt;script&gt;alert(2)")) {
+		t.Fatal("the hostile site is not on the page: the test would check too little")
+	}
+	checkInert(t, page)
 }
 
 func TestAPISites(t *testing.T) {
