@@ -321,32 +321,7 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 		}
 		return 0
 	})
-	df := make(map[uint64]int32, len(docs)*16)
-	for i := range docs {
-		for _, w := range docs[i].terms {
-			df[w]++
-		}
-	}
-	n := float64(len(docs))
-	vecs := make([]vec, len(docs))
-	for i := range docs {
-		d := &docs[i]
-		v := make(vec, len(d.terms))
-		var ss float64
-		for k, w := range d.terms {
-			x := (1 + math.Log(float64(d.counts[k]))) * math.Log(1+n/float64(df[w]))
-			v[k] = float32(x)
-			ss += x * x
-		}
-		if ss > 0 {
-			norm := math.Sqrt(ss)
-			for k := range v {
-				v[k] = float32(float64(v[k]) / norm)
-			}
-		}
-		vecs[i] = v
-	}
-	clear(df)
+	vecs, tops := vectors(docs)
 	var cs []*cluster
 	// byTerm lists, for each term, the stories that have it among the top
 	// terms of one of their articles: an article is compared only with
@@ -357,13 +332,11 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 	var shared []int32  // by story: how many of the article's top terms it has
 	var touched []int32 // stories with shared > 0
 	var cands []int32
-	var top []int
 	for n, i := range order {
 		if n%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err() // interrupted: a long run stops at once
 		}
-		d, v := &docs[i], vecs[i]
-		top = topTerms(v, candidateTerms, top[:0])
+		d, v, top := &docs[i], vecs[i], tops[i]
 		for _, k := range touched {
 			shared[k] = 0
 		}
@@ -431,6 +404,57 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// vectors returns every doc's TF-IDF vector and the positions of its top
+// candidateTerms terms. Document frequencies are counted in shards by term
+// (each worker counts its own terms over all docs) and the vectors built on
+// every core: both are the same whatever the number of workers.
+func vectors(docs []Doc) ([]vec, [][]int) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(docs)/256))
+	shards := make([]map[uint64]int32, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			df := make(map[uint64]int32, len(docs)*16/workers)
+			for i := range docs {
+				for _, t := range docs[i].terms {
+					if int(t%uint64(workers)) == w {
+						df[t]++
+					}
+				}
+			}
+			shards[w] = df
+		})
+	}
+	wg.Wait()
+	n := float64(len(docs))
+	vecs := make([]vec, len(docs))
+	tops := make([][]int, len(docs))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				d := &docs[i]
+				v := make(vec, len(d.terms))
+				var ss float64
+				for k, t := range d.terms {
+					x := (1 + math.Log(float64(d.counts[k]))) * math.Log(1+n/float64(shards[t%uint64(workers)][t]))
+					v[k] = float32(x)
+					ss += x * x
+				}
+				if ss > 0 {
+					norm := math.Sqrt(ss)
+					for k := range v {
+						v[k] = float32(float64(v[k]) / norm)
+					}
+				}
+				vecs[i] = v
+				tops[i] = topTerms(v, candidateTerms, nil)
+			}
+		})
+	}
+	wg.Wait()
+	return vecs, tops
 }
 
 // merge is the second pass: stories whose centroids are as similar as
