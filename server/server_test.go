@@ -404,8 +404,8 @@ func TestWebPages(t *testing.T) {
 		t.Errorf("empty paste: %d, want 400 and the form with a message", code)
 	}
 	_, _, page = do(t, "GET", ts.URL+"/stories", "", nil)
-	if !bytes.Contains(page, []byte("<table>")) {
-		t.Error("no stories table")
+	if !bytes.Contains(page, []byte("<table>")) || !bytes.Contains(page, []byte(`<tr id="story-0"><td>0</td>`)) {
+		t.Error("no stories table with the stories' numbers")
 	}
 	code, hdr, lines := do(t, "GET", ts.URL+"/api/stories", "", nil)
 	if code != 200 || hdr.Get("Content-Type") != "application/x-ndjson" || bytes.Count(lines, []byte("\n")) == 0 {
