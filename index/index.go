@@ -16,6 +16,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -245,32 +246,70 @@ type vote struct {
 }
 
 // votes are the stored sentences voted for so far, in a list (walked for
-// every common word, faster than a map's iteration) with a map from each
-// sentence to its place.
+// every common word) with an open-addressing table from each sentence to
+// its place. A slot is live when its epoch is the table's: a new sentence
+// empties the table by counting one up, not by clearing it. It is a fifth
+// of a trace's time at 100k articles, where Go's map cost twice as much.
 type votes struct {
-	list []vote
-	pos  map[sentenceRef]int32
+	list   []vote
+	keys   []sentenceRef
+	places []int32
+	epochs []uint32
+	epoch  uint32
+	shift  uint
 }
 
 func (v *votes) reset() {
 	v.list = v.list[:0]
-	if v.pos == nil {
-		v.pos = map[sentenceRef]int32{}
+	v.epoch++
+	if v.keys == nil || v.epoch == 0 { // first use, or the epoch wrapped
+		v.grow(1 << 10)
 	}
-	clear(v.pos)
+}
+
+// grow makes a table of n slots (a power of two) holding the list's votes.
+func (v *votes) grow(n int) {
+	v.keys, v.places, v.epochs = make([]sentenceRef, n), make([]int32, n), make([]uint32, n)
+	v.epoch = 1
+	v.shift = uint(64 - bits.TrailingZeros(uint(n)))
+	for k := range v.list {
+		v.insert(v.list[k].ref, int32(k))
+	}
+}
+
+func (v *votes) slot(ref sentenceRef) int {
+	return int((uint64(ref) * 0x9e3779b97f4a7c15) >> v.shift)
+}
+
+func (v *votes) insert(ref sentenceRef, place int32) {
+	mask := len(v.keys) - 1
+	for i := v.slot(ref); ; i = (i + 1) & mask {
+		if v.epochs[i] != v.epoch {
+			v.keys[i], v.places[i], v.epochs[i] = ref, place, v.epoch
+			return
+		}
+	}
 }
 
 // at returns the vote of ref; a new one when admit is set, else nil when
 // ref has none.
 func (v *votes) at(ref sentenceRef, admit bool) *vote {
-	if k, ok := v.pos[ref]; ok {
-		return &v.list[k]
+	mask := len(v.keys) - 1
+	i := v.slot(ref)
+	for ; v.epochs[i] == v.epoch; i = (i + 1) & mask {
+		if v.keys[i] == ref {
+			return &v.list[v.places[i]]
+		}
 	}
 	if !admit {
 		return nil
 	}
-	v.pos[ref] = int32(len(v.list))
 	v.list = append(v.list, vote{ref: ref})
+	if 2*len(v.list) > len(v.keys) { // at most half full: short probes
+		v.grow(2 * len(v.keys))
+	} else {
+		v.keys[i], v.places[i], v.epochs[i] = ref, int32(len(v.list)-1), v.epoch
+	}
 	return &v.list[len(v.list)-1]
 }
 

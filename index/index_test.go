@@ -179,3 +179,42 @@ func TestSharedPostingCache(t *testing.T) {
 		}
 	}
 }
+
+// TestVotesTable checks the open-addressing vote table against a map, over
+// resets and growth, with refs that collide in their low bits.
+func TestVotesTable(t *testing.T) {
+	var v votes
+	rng := uint64(1)
+	next := func() uint64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
+	for round := range 6 {
+		v.reset()
+		model := map[sentenceRef]float64{}
+		n := 10 << (2 * round) // up to 10k votes: several growths
+		for range 3 * n {
+			ref := sentenceRef(next()%uint64(n)) << 16 // same low bits: a hard case for the hash
+			admit := next()%2 == 0
+			got := v.at(ref, admit)
+			_, had := model[ref]
+			switch {
+			case got == nil && (had || admit):
+				t.Fatalf("round %d: ref %x lost (had %v, admit %v)", round, ref, had, admit)
+			case got != nil && !had && !admit:
+				t.Fatalf("round %d: ref %x found without a vote", round, ref)
+			case got != nil:
+				if got.ref != ref {
+					t.Fatalf("round %d: ref %x gave the vote of %x", round, ref, got.ref)
+				}
+				got.score++
+				model[ref]++
+			}
+		}
+		if len(v.list) != len(model) {
+			t.Fatalf("round %d: %d votes, want %d", round, len(v.list), len(model))
+		}
+		for _, vt := range v.list {
+			if vt.score != model[vt.ref] {
+				t.Fatalf("round %d: ref %x scored %v, want %v", round, vt.ref, vt.score, model[vt.ref])
+			}
+		}
+	}
+}
