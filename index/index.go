@@ -187,6 +187,7 @@ type Lookup struct {
 	Shared *PostingCache
 
 	cache map[uint64]postingList
+	votes votes // kept from call to call: its table keeps the size it grew to
 }
 
 // PostingCache keeps decoded posting lists for Lookups, up to a number of
@@ -251,29 +252,40 @@ type vote struct {
 // empties the table by counting one up, not by clearing it. It is a fifth
 // of a trace's time at 100k articles, where Go's map cost twice as much.
 type votes struct {
-	list   []vote
-	keys   []sentenceRef
-	places []int32
-	epochs []uint32
-	epoch  uint32
-	shift  uint
+	list  []vote
+	slots []voteSlot
+	epoch uint32
+	shift uint
+}
+
+// voteSlot is one place of the table, its three fields side by side so
+// that a probe reads one cache line.
+type voteSlot struct {
+	ref   sentenceRef
+	place int32
+	epoch uint32
 }
 
 func (v *votes) reset() {
 	v.list = v.list[:0]
 	v.epoch++
-	if v.keys == nil || v.epoch == 0 { // first use, or the epoch wrapped
+	if v.slots == nil || v.epoch == 0 { // first use, or the epoch wrapped
 		v.grow(1 << 10)
 	}
 }
 
 // grow makes a table of n slots (a power of two) holding the list's votes.
 func (v *votes) grow(n int) {
-	v.keys, v.places, v.epochs = make([]sentenceRef, n), make([]int32, n), make([]uint32, n)
+	v.slots = make([]voteSlot, n)
 	v.epoch = 1
 	v.shift = uint(64 - bits.TrailingZeros(uint(n)))
+	mask := n - 1
 	for k := range v.list {
-		v.insert(v.list[k].ref, int32(k))
+		i := v.slot(v.list[k].ref)
+		for v.slots[i].epoch == v.epoch {
+			i = (i + 1) & mask
+		}
+		v.slots[i] = voteSlot{v.list[k].ref, int32(k), v.epoch}
 	}
 }
 
@@ -281,34 +293,24 @@ func (v *votes) slot(ref sentenceRef) int {
 	return int((uint64(ref) * 0x9e3779b97f4a7c15) >> v.shift)
 }
 
-func (v *votes) insert(ref sentenceRef, place int32) {
-	mask := len(v.keys) - 1
-	for i := v.slot(ref); ; i = (i + 1) & mask {
-		if v.epochs[i] != v.epoch {
-			v.keys[i], v.places[i], v.epochs[i] = ref, place, v.epoch
-			return
-		}
-	}
-}
-
 // at returns the vote of ref; a new one when admit is set, else nil when
 // ref has none.
 func (v *votes) at(ref sentenceRef, admit bool) *vote {
-	mask := len(v.keys) - 1
+	mask := len(v.slots) - 1
 	i := v.slot(ref)
-	for ; v.epochs[i] == v.epoch; i = (i + 1) & mask {
-		if v.keys[i] == ref {
-			return &v.list[v.places[i]]
+	for ; v.slots[i].epoch == v.epoch; i = (i + 1) & mask {
+		if v.slots[i].ref == ref {
+			return &v.list[v.slots[i].place]
 		}
 	}
 	if !admit {
 		return nil
 	}
 	v.list = append(v.list, vote{ref: ref})
-	if 2*len(v.list) > len(v.keys) { // at most half full: short probes
-		v.grow(2 * len(v.keys))
+	if 2*len(v.list) > len(v.slots) { // at most half full: short probes
+		v.grow(2 * len(v.slots))
 	} else {
-		v.keys[i], v.places[i], v.epochs[i] = ref, int32(len(v.list)-1), v.epoch
+		v.slots[i] = voteSlot{ref, int32(len(v.list) - 1), v.epoch}
 	}
 	return &v.list[len(v.list)-1]
 }
@@ -354,7 +356,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	}
 	n := float64(max(l.Sentences, 1))
 	out := make([][]Candidate, len(an.Units))
-	var votes votes
+	votes := &l.votes
 	var terms []term
 	var list []weighted
 	var sc scratch
