@@ -228,9 +228,8 @@ func (c *PostingCache) put(key uint64, pl postingList) {
 }
 
 // sentenceRef is a stored sentence: its document's number in the high 32
-// bits and its index in the low 16, one integer so that the vote map uses
-// the runtime's fast 64-bit hashing (a struct key with padding is hashed
-// byte by byte, which was a fifth of a trace's time).
+// bits and its index in the low 16, one integer to hash and compare in the
+// vote table.
 type sentenceRef uint64
 
 func refOf(h store.Hit) sentenceRef { return sentenceRef(uint64(h.Doc)<<16 | uint64(h.Sentence)) }

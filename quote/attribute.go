@@ -274,8 +274,8 @@ func (a *attributor) isNotSpeech(i int) bool {
 	if titleCase && a.aloneInParagraph(q) {
 		return true // a subheading: ‘All Hands on Deck.’ between paragraphs
 	}
-	if lead := strings.TrimSpace(a.body[before[0]:before[1]]); lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":") {
-		return false // a sentence of its own (“Neither do I.”) or after a colon: speech, not a title
+	if a.speechOnItsOwn(q, before) {
+		return false // not a title
 	}
 	if !titleCase {
 		return false
@@ -1136,6 +1136,14 @@ func (a *attributor) resolvePronoun(pos int) string {
 	return a.body[t.Start:t.End] // nobody named before: the pronoun itself
 }
 
+// speechOnItsOwn reports whether quote q, with the clause before it, is a
+// sentence of its own (“Neither do I.”) or follows a colon: speech, whatever
+// its length or case.
+func (a *attributor) speechOnItsOwn(q span, before [2]int) bool {
+	lead := strings.TrimSpace(a.body[before[0]:before[1]])
+	return lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":")
+}
+
 // maxScareWords is the most words a scare quote has.
 const maxScareWords = 3
 
@@ -1149,8 +1157,8 @@ func (a *attributor) isScareQuote(i int) bool {
 		return false
 	}
 	before, _ := a.clause(i)
-	if lead := strings.TrimSpace(a.body[before[0]:before[1]]); lead == "" && stopsInside(a.body, q) || strings.HasSuffix(lead, ":") {
-		return false // a sentence of its own, or after a colon: speech
+	if a.speechOnItsOwn(q, before) {
+		return false
 	}
 	// A cue anywhere in the sentence, outside quotes, makes the quoted
 	// words part of what someone said ("the complaint says they “looted” …").

@@ -222,11 +222,7 @@ func (s *Server) storyLines(ctx context.Context) ([]report.StoryJSON, error) {
 		}
 		// Articles were posted since the stories were kept: cluster them
 		// here, without keeping them (a post meanwhile would be left out).
-		b := story.Batch{Options: story.DefaultOptions}
-		if err := s.cfg.Store.Articles(ctx, func(a unspun.Article) error { b.Add(a); return nil }); err != nil {
-			return nil, err
-		}
-		stories, err := story.ClusterDocs(ctx, b.Docs(), story.DefaultOptions)
+		stories, err := story.Collect(ctx, func(emit func(unspun.Article) error) error { return s.cfg.Store.Articles(ctx, emit) }, story.DefaultOptions)
 		if err != nil {
 			return nil, err
 		}

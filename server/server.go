@@ -84,7 +84,7 @@ type Server struct {
 	// (index.PostingCache): a write starts a new cache, so no trace reads
 	// lists older than the articles it should find.
 	postings perGeneration[*index.PostingCache]
-	routes     []route
+	routes   []route
 }
 
 // pooledTracer is a tracer and the store generation it was built for.

@@ -49,21 +49,14 @@ type Story struct {
 	First, Last time.Time // earliest and latest known publication dates (zero when none is known)
 }
 
-// Doc is an article as clustering sees it: its metadata (the body is not
+// doc is an article as clustering sees it: its metadata (the body is not
 // kept) and its weighted word counts. Building it is the costly part of
-// clustering (the words of the whole text); NewDoc is safe to call from
-// many goroutines, so callers build docs on every core and keep only them.
-type Doc struct {
+// clustering (the words of the whole text); buildDocs and batch build them on
+// every core, and callers keep only them.
+type doc struct {
 	Article unspun.Article // without its Body
 	terms   []uint64       // word hashes, ascending
 	counts  []float32      // weighted count of each term
-}
-
-// NewDoc returns the doc of an article: its words counted with the
-// weights of opts (headline, lead, names).
-func NewDoc(a unspun.Article, opts Options) Doc {
-	var b docBuilder
-	return b.doc(a, opts)
 }
 
 // docBuilder builds docs, reusing its scratch space from one to the next.
@@ -72,7 +65,7 @@ type docBuilder struct {
 	terms  []uint64
 }
 
-func (b *docBuilder) doc(a unspun.Article, opts Options) Doc {
+func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 	if b.counts == nil {
 		b.counts = make(map[uint64]float32, 512)
 	}
@@ -102,7 +95,7 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) Doc {
 		b.terms = append(b.terms, t)
 	}
 	slices.Sort(b.terms)
-	d := Doc{Article: a, terms: slices.Clone(b.terms), counts: make([]float32, len(b.terms))}
+	d := doc{Article: a, terms: slices.Clone(b.terms), counts: make([]float32, len(b.terms))}
 	d.Article.Body = ""
 	for k, t := range d.terms {
 		d.counts[k] = b.counts[t]
@@ -110,9 +103,9 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) Doc {
 	return d
 }
 
-// Docs builds the docs of arts on every core.
-func Docs(arts []unspun.Article, opts Options) []Doc {
-	docs := make([]Doc, len(arts))
+// buildDocs builds the docs of arts on every core.
+func buildDocs(arts []unspun.Article, opts Options) []doc {
+	docs := make([]doc, len(arts))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(arts)/64))
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -127,30 +120,30 @@ func Docs(arts []unspun.Article, opts Options) []Doc {
 	return docs
 }
 
-// Batch builds the docs of a stream of articles, a batch at a time on every
+// batch builds the docs of a stream of articles, a batch at a time on every
 // core while the caller reads the next batch, so that a caller reading
 // articles one by one (an index scan) keeps no more than two batches of
-// their texts. The zero value is not ready: set Options before the first
-// Add.
-type Batch struct {
-	Options Options
+// their texts. The zero value is not ready: set opts before the first
+// add.
+type batch struct {
+	opts    Options
 	pending []unspun.Article
 	work    chan []unspun.Article
 	done    chan struct{}
-	docs    []Doc
+	docs    []doc
 }
 
-// batchSize is how many articles Batch hands over at a time.
+// batchSize is how many articles batch hands over at a time.
 const batchSize = 1024
 
-// Add takes the next article.
-func (b *Batch) Add(a unspun.Article) {
+// add takes the next article.
+func (b *batch) add(a unspun.Article) {
 	if b.work == nil {
 		b.work, b.done = make(chan []unspun.Article), make(chan struct{})
 		go func() {
 			defer close(b.done)
 			for arts := range b.work {
-				b.docs = append(b.docs, Docs(arts, b.Options)...)
+				b.docs = append(b.docs, buildDocs(arts, b.opts)...)
 			}
 		}()
 	}
@@ -160,11 +153,11 @@ func (b *Batch) Add(a unspun.Article) {
 	}
 }
 
-// Docs returns the docs of the articles taken, in order. Add may not be
+// finish returns the docs of the articles taken, in order. add may not be
 // called after it.
-func (b *Batch) Docs() []Doc {
+func (b *batch) finish() []doc {
 	if b.work == nil {
-		return Docs(b.pending, b.Options)
+		return buildDocs(b.pending, b.opts)
 	}
 	b.work <- b.pending
 	close(b.work)
@@ -172,12 +165,23 @@ func (b *Batch) Docs() []Doc {
 	return b.docs
 }
 
+// Collect groups into stories the articles that each emits (an index scan,
+// a reader), keeping no more than two batches of their texts.
+func Collect(ctx context.Context, each func(emit func(unspun.Article) error) error, opts Options) ([]Story, error) {
+	b := batch{opts: opts}
+	if err := each(func(a unspun.Article) error { b.add(a); return nil }); err != nil {
+		b.finish() // stops the batch's worker
+		return nil, err
+	}
+	return clusterDocs(ctx, b.finish(), opts)
+}
+
 // Cluster groups articles into stories. Articles are taken in publication
 // order (unknown dates after known ones, ties in the given order), so the
 // result depends on the input order only among articles of equal or
 // unknown dates. Document frequencies come from the articles themselves.
 func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story, error) {
-	return ClusterDocs(ctx, Docs(arts, opts), opts)
+	return clusterDocs(ctx, buildDocs(arts, opts), opts)
 }
 
 // vec is an article's TF-IDF vector, L2-normalised: weights of the doc's
@@ -198,7 +202,7 @@ type cluster struct {
 }
 
 // similarity is the cosine of doc d's vector v and the cluster's centroid.
-func (c *cluster) similarity(d *Doc, v vec) float64 {
+func (c *cluster) similarity(d *doc, v vec) float64 {
 	if c.norm2 <= 0 {
 		return 0
 	}
@@ -206,10 +210,10 @@ func (c *cluster) similarity(d *Doc, v vec) float64 {
 }
 
 // dot is the dot product of doc d's vector v and the cluster's sum.
-func (c *cluster) dot(d *Doc, v vec) float64 { return dotSorted(d.terms, v, c.terms, c.sum) }
+func (c *cluster) dot(d *doc, v vec) float64 { return dotSorted(d.terms, v, c.terms, c.sum) }
 
 // add makes doc number i (vector v) a member.
-func (c *cluster) add(i int32, d *Doc, v vec) {
+func (c *cluster) add(i int32, d *doc, v vec) {
 	var vv float64
 	for _, x := range v {
 		vv += float64(x) * float64(x)
@@ -297,16 +301,8 @@ func dotSorted(at []uint64, aw []float32, bt []uint64, bw []float32) float64 {
 	return s
 }
 
-// centroidCosine is the cosine of the centroids of a and b.
-func centroidCosine(a, b *cluster) float64 {
-	if a.norm2 <= 0 || b.norm2 <= 0 {
-		return 0
-	}
-	return dotSorted(a.terms, a.sum, b.terms, b.sum) / math.Sqrt(a.norm2*b.norm2)
-}
-
-// ClusterDocs groups docs into stories, as Cluster groups their articles.
-func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error) {
+// clusterDocs groups docs into stories, as Cluster groups their articles.
+func clusterDocs(ctx context.Context, docs []doc, opts Options) ([]Story, error) {
 	order := make([]int32, len(docs))
 	for i := range order {
 		order[i] = int32(i)
@@ -329,31 +325,19 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 	// so that articles that form no story (each its own) cost linear time,
 	// not quadratic.
 	byTerm := map[uint64][]int32{}
-	var shared []int32  // by story: how many of the article's top terms it has
-	var touched []int32 // stories with shared > 0
+	var shared tally
 	var cands []int32
 	for n, i := range order {
 		if n%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err() // interrupted: a long run stops at once
 		}
 		d, v, top := &docs[i], vecs[i], tops[i]
-		for _, k := range touched {
-			shared[k] = 0
-		}
-		touched = touched[:0]
 		for _, t := range top {
-			l := byTerm[d.terms[t]]
-			if len(l) > maxSharing {
-				continue // a term this many stories share tells none apart
-			}
-			for _, k := range l {
-				if shared[k] == 0 {
-					touched = append(touched, k)
-				}
-				shared[k]++
+			if l := byTerm[d.terms[t]]; len(l) <= maxSharing { // a term more stories share tells none apart
+				shared.count(l)
 			}
 		}
-		cands = candidates(touched, shared, cands[:0])
+		cands = shared.take(cands[:0])
 		best, bestSim := int32(-1), opts.Threshold
 		published := d.Article.Published
 		for _, k := range cands {
@@ -369,7 +353,6 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 		}
 		if best < 0 {
 			cs = append(cs, &cluster{})
-			shared = append(shared, 0)
 			best = int32(len(cs) - 1)
 		}
 		cs[best].add(i, d, v)
@@ -410,7 +393,7 @@ func ClusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error)
 // candidateTerms terms. Document frequencies are counted in shards by term
 // (each worker counts its own terms over all docs) and the vectors built on
 // every core: both are the same whatever the number of workers.
-func vectors(docs []Doc) ([]vec, [][]int) {
+func vectors(docs []doc) ([]vec, [][]int) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(docs)/256))
 	shards := make([]map[uint64]int32, workers)
 	var wg sync.WaitGroup
@@ -514,29 +497,18 @@ func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error)
 	}
 	// Each story is paired with the later stories that share top terms
 	// with it, counted as the online pass counts an article's.
-	shared := make([]int32, len(cs))
-	var touched, cands []int32
+	var shared tally
+	var cands []int32
 	for k := range cs {
 		if k%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		for _, t := range tops[k] {
-			ks := byTop[t]
-			if len(ks) > maxPairSharing {
-				continue // a term this many stories share tells no pair apart
-			}
-			for _, j := range ks[sort.Search(len(ks), func(x int) bool { return ks[x] > int32(k) }):] {
-				if shared[j] == 0 {
-					touched = append(touched, j)
-				}
-				shared[j]++
+			if ks := byTop[t]; len(ks) <= maxPairSharing { // a term more stories share tells no pair apart
+				shared.count(ks[sort.Search(len(ks), func(x int) bool { return ks[x] > int32(k) }):])
 			}
 		}
-		cands = candidates(touched, shared, cands[:0])
-		for _, j := range touched {
-			shared[j] = 0
-		}
-		touched = touched[:0]
+		cands = shared.take(cands[:0])
 		for _, j := range cands {
 			link(int32(k), j)
 			link(j, int32(k))
@@ -657,6 +629,37 @@ const maxPairSharing = 100
 // the most.
 const maxCandidates = 32
 
+// tally counts, for the article or story being placed, how many of its top
+// terms each story shares with it, touching only the stories it counts.
+type tally struct {
+	shared  []int32 // by story
+	touched []int32 // stories with shared > 0
+}
+
+// count adds one shared term for each story of ks.
+func (t *tally) count(ks []int32) {
+	for _, k := range ks {
+		if int(k) >= len(t.shared) {
+			t.shared = append(t.shared, make([]int32, int(k)+1-len(t.shared))...)
+		}
+		if t.shared[k] == 0 {
+			t.touched = append(t.touched, k)
+		}
+		t.shared[k]++
+	}
+}
+
+// take appends to dst the stories counted that are candidates (see
+// candidates) and starts a new count.
+func (t *tally) take(dst []int32) []int32 {
+	dst = candidates(t.touched, t.shared, dst)
+	for _, k := range t.touched {
+		t.shared[k] = 0
+	}
+	t.touched = t.touched[:0]
+	return dst
+}
+
 // candidates appends to dst the stories of touched that share at least
 // minSharedTerms top terms, at most maxCandidates of them: the most shared
 // first, ties to the later story.
@@ -736,11 +739,7 @@ func datesMeet(a, b []time.Time, w time.Duration) bool {
 // Nothing may be put into s meanwhile, or the stories kept would leave it
 // out.
 func Index(ctx context.Context, s store.Store, opts Options) ([]Story, error) {
-	b := Batch{Options: opts}
-	if err := s.Articles(ctx, func(a unspun.Article) error { b.Add(a); return nil }); err != nil {
-		return nil, err
-	}
-	stories, err := ClusterDocs(ctx, b.Docs(), opts)
+	stories, err := Collect(ctx, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) }, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,7 @@ func TestClusterStopsWhenCancelled(t *testing.T) {
 	}
 }
 
-// TestBatchKeepsOrder feeds Batch more articles than one batch holds and
+// TestBatchKeepsOrder feeds batch more articles than one batch holds and
 // checks its docs against building them all at once.
 func TestBatchKeepsOrder(t *testing.T) {
 	var arts []unspun.Article
@@ -106,13 +106,13 @@ func TestBatchKeepsOrder(t *testing.T) {
 		arts = append(arts, art(fmt.Sprintf("a%d", i), fmt.Sprintf("Harbour notice %d", i),
 			fmt.Sprintf("Berth %d closes for dredging. Pilot boat %d stays at the outer mole.", i, i%13), day(3, 1+i%20)))
 	}
-	b := Batch{Options: DefaultOptions}
+	b := batch{opts: DefaultOptions}
 	for _, a := range arts {
-		b.Add(a)
+		b.add(a)
 	}
-	got, want := b.Docs(), Docs(arts, DefaultOptions)
+	got, want := b.finish(), buildDocs(arts, DefaultOptions)
 	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("Batch built %d docs that differ from Docs' %d", len(got), len(want))
+		t.Fatalf("batch built %d docs that differ from buildDocs' %d", len(got), len(want))
 	}
 	if got[0].Article.Body != "" {
 		t.Error("a doc keeps its article's body")
@@ -128,7 +128,7 @@ func TestDotBigStory(t *testing.T) {
 		c.sum = append(c.sum, float32(k%7)+0.5)
 	}
 	for _, terms := range [][]uint64{{0, 3, 4, 5998}, {1, 2}, {6000, 7000}, {9, 300, 301, 5997}} {
-		d := &Doc{terms: terms}
+		d := &doc{terms: terms}
 		v := make(vec, len(terms))
 		want := 0.0
 		for i, term := range terms {

@@ -231,8 +231,8 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		return unspun.Trace{}, err
 	}
 	tr.Quotes = settleSpeakers(qs, tr.Sentences, origins, quoteDocs)
-	tr.Summary = Summarize(tr)
 	tr.Stories = stitched(tr.Sentences)
+	tr.Summary = Summarize(tr)
 	if t.opts.Learn {
 		t.lexicon.Seen(page)
 	}
@@ -573,7 +573,8 @@ func stitched(sentences []unspun.SentenceTrace) []unspun.StoryShare {
 	return out
 }
 
-// Summarize computes the summary of a trace from its sentences and quotes.
+// Summarize computes the summary of a trace from its sentences, quotes and
+// stories (set them first).
 // Furniture is left out of the fractions, and a sentence counts as copied
 // only when a source is not later than the article (a page that every
 // carrier copied later is their origin, not their copy).
@@ -604,7 +605,7 @@ func Summarize(tr unspun.Trace) unspun.Summary {
 		}
 	}
 	s.Sources = len(sources)
-	s.Stories = len(stitched(tr.Sentences))
+	s.Stories = len(tr.Stories)
 	if scored := s.Sentences - s.Furniture; scored > 0 {
 		s.CopiedFraction = float64(s.CopiedSentences) / float64(scored)
 	}

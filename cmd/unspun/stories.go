@@ -66,11 +66,7 @@ func runStories(ctx context.Context, a *app, args []string) int {
 		if !a.needInput("stories", paths) {
 			return exitUsage
 		}
-		b := story.Batch{Options: story.DefaultOptions}
-		if err := in.each(ctx, paths, func(art unspun.Article) error { b.Add(art); return nil }); err != nil {
-			return a.fail("stories", err)
-		}
-		stories, err := story.ClusterDocs(ctx, b.Docs(), story.DefaultOptions)
+		stories, err := story.Collect(ctx, func(emit func(unspun.Article) error) error { return in.each(ctx, paths, emit) }, story.DefaultOptions)
 		if err == nil {
 			err = printAll(stories)
 		}
