@@ -246,6 +246,9 @@ func TestKillDuringAdd(t *testing.T) {
 	}
 	dir := t.TempDir()
 	corpus := synthCorpus(t, dir)
+	if fi, err := os.Stat(corpus); err != nil || fi.Size()/9000*2000 < pebble.DefaultIngestBytes {
+		t.Fatalf("add's batches of this corpus are under the ingest threshold (%v): the test would not kill bulk ingests", err)
+	}
 	db := filepath.Join(dir, "idx")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 4 {

@@ -1,6 +1,7 @@
 // Package pebble is the embedded store.Store: one directory, no server,
 // built on Pebble (an LSM engine, pure Go). Pebble gives crash safety (its
-// write-ahead log, synced on every Put) and merging (its merge operator
+// write-ahead log for small Puts, synced; ingestion of a synced, sorted
+// table for large ones) and merging (its merge operator
 // appends posting chunks and adds counters during compaction), so this
 // package only decides the key layout, documented in doc/format.md.
 package pebble
@@ -15,6 +16,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	pebbledb "github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/sstable"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/store"
@@ -52,6 +55,10 @@ const (
 	keyVersion    = "v" // → FormatVersion
 )
 
+// DefaultIngestBytes is the default Options.IngestBytes: a batch of
+// add's (2,000 articles of 4 KB) is over it, an API write is far under.
+const DefaultIngestBytes = 4 << 20
+
 // Options configure a DB. The zero value opens an existing index.
 type Options struct {
 	Logger    *slog.Logger // Pebble's own messages; nil discards informational ones
@@ -60,6 +67,11 @@ type Options struct {
 	// it, Open of a missing index fails with ErrNoIndex: a mistyped --db
 	// must not silently become an empty index that finds no source.
 	Create bool
+	// IngestBytes is the size of article text from which a Put is written
+	// as a sorted table and ingested instead of going through Pebble's log
+	// and memtable (README, "Performance": the measured effect). 0 means
+	// DefaultIngestBytes; a negative value means never.
+	IngestBytes int
 }
 
 // Errors of Open that a caller may want to tell apart.
@@ -98,8 +110,12 @@ func kind(dir string) (exists, index bool, err error) {
 type DB struct {
 	db    *pebbledb.DB
 	cache *pebbledb.Cache
-	mu    sync.Mutex // serialises Put, which allocates doc numbers
-	next  uint32
+	opts  *pebbledb.Options // with Pebble's defaults filled in, for writing tables
+	dir   string
+
+	ingestBytes int
+	mu          sync.Mutex // serialises Put, which allocates doc numbers
+	next        uint32
 
 	learnMu sync.Mutex // serialises Learn
 
@@ -135,6 +151,18 @@ func Open(dir string, opts Options) (*DB, error) {
 		Logger:       logger{opts.Logger},
 		MemTableSize: 32 << 20,
 	}
+	po.EnsureDefaults()
+	// Tables above the bottom level are written to be rewritten: bulk
+	// ingests land in level 0 and are soon compacted down. Compressing them
+	// cost a sixth of add's CPU and saved no byte of the final index, which
+	// the bottom level's compression decides (README, "Performance").
+	for i := range len(po.Levels) - 1 {
+		po.Levels[i].Compression = func() *sstable.CompressionProfile { return sstable.NoCompression }
+	}
+	if err := os.Remove(filepath.Join(dir, ingestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		cache.Unref()
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
 	db, err := pebbledb.Open(dir, po)
 	cache.Unref() // the DB holds its own reference
 	if errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK) {
@@ -143,7 +171,13 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	s := &DB{db: db, cache: cache}
+	s := &DB{db: db, cache: cache, opts: po, dir: dir, ingestBytes: opts.IngestBytes}
+	switch {
+	case s.ingestBytes == 0:
+		s.ingestBytes = DefaultIngestBytes
+	case s.ingestBytes < 0:
+		s.ingestBytes = math.MaxInt
+	}
 	if err := s.checkVersion(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
@@ -263,109 +297,6 @@ func int64Value(n int64) []byte {
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], uint64(n))
 	return b[:]
-}
-
-// Put implements store.Store.
-func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
-	if s.closed.Load() {
-		return errClosed
-	}
-	for i, d := range docs {
-		if d.Article.ID == "" {
-			return fmt.Errorf("store: put: doc %d has no id: %w", i, unspun.ErrInvalid)
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	last := make(map[string]int, len(docs)) // the last doc of each id wins
-	for i, d := range docs {
-		last[d.Article.ID] = i
-	}
-	size, terms := 0, 0
-	for _, d := range docs {
-		size += len(d.Article.Body) + len(d.Article.Title) + len(d.Article.URL) + 256
-		terms += len(d.Terms)
-	}
-	b := s.db.NewBatchWithSize(size + terms*4)
-	defer b.Close()
-	next := s.next
-	var articles, sentences int64
-	postings := make(map[uint64][]store.Hit, terms/4)
-	for i, d := range docs {
-		if last[d.Article.ID] != i {
-			continue
-		}
-		old, err := s.get(idKey(d.Article.ID))
-		switch {
-		case err == nil && len(old) == 4:
-			oldKey := docKey(binary.BigEndian.Uint32(old))
-			if rec, err := s.get(oldKey); err == nil {
-				if _, n, err := decodeRecord(rec); err == nil {
-					sentences -= int64(n)
-				}
-				articles--
-			}
-			if err := b.Delete(oldKey, nil); err != nil {
-				return fmt.Errorf("store: put: %w", err)
-			}
-			if err := b.Delete(linksKey(d.Article.ID), nil); err != nil { // links of the old text
-				return fmt.Errorf("store: put: %w", err)
-			}
-		case err != nil && !errors.Is(err, unspun.ErrNotFound):
-			return fmt.Errorf("store: put %q: %w", d.Article.ID, err)
-		}
-		num := next
-		next++
-		rec, err := encodeRecord(d.Article, d.Sentences)
-		if err != nil {
-			return fmt.Errorf("store: put %q: %w", d.Article.ID, err)
-		}
-		var nb [4]byte
-		binary.BigEndian.PutUint32(nb[:], num)
-		if err := b.Set(idKey(d.Article.ID), nb[:], nil); err != nil {
-			return fmt.Errorf("store: put: %w", err)
-		}
-		if err := b.Set(docKey(num), rec, nil); err != nil {
-			return fmt.Errorf("store: put: %w", err)
-		}
-		articles++
-		sentences += int64(d.Sentences)
-		for _, t := range d.Terms {
-			postings[t.Key] = append(postings[t.Key], store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check})
-		}
-	}
-	var buf []byte
-	for term, hits := range postings {
-		buf = appendChunk(buf[:0], hits)
-		if err := b.Merge(postingKey(term), buf, nil); err != nil {
-			return fmt.Errorf("store: put: %w", err)
-		}
-		if err := b.Merge(countKey(term), int64Value(int64(len(hits))), nil); err != nil {
-			return fmt.Errorf("store: put: %w", err)
-		}
-	}
-	if err := b.Merge(counterKey("articles"), int64Value(articles), nil); err != nil {
-		return fmt.Errorf("store: put: %w", err)
-	}
-	if err := b.Merge(counterKey("sentences"), int64Value(sentences), nil); err != nil {
-		return fmt.Errorf("store: put: %w", err)
-	}
-	var nb [4]byte
-	binary.BigEndian.PutUint32(nb[:], next)
-	if err := b.Set([]byte(keyNext), nb[:], nil); err != nil {
-		return fmt.Errorf("store: put: %w", err)
-	}
-	if err := b.Delete([]byte(keyStories), nil); err != nil { // the stories leave these articles out
-		return fmt.Errorf("store: put: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := b.Commit(pebbledb.Sync); err != nil {
-		return fmt.Errorf("store: put: commit: %w", err)
-	}
-	s.next = next
-	return nil
 }
 
 // Get implements store.Store.

@@ -1,0 +1,269 @@
+package pebble
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/objstorage/objstorageprovider"
+	"github.com/cockroachdb/pebble/v2/sstable"
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/store"
+)
+
+// ingestFile is where a large Put writes its table before Pebble links it
+// into the index. Put is serialised, so one name is enough; Open removes
+// what a crash left behind.
+const ingestFile = "ingest.tmp"
+
+// Kinds of write.
+const (
+	writeSet = iota
+	writeMerge
+	writeDelete
+)
+
+// writes are the key-value writes of one Put. They are collected first so
+// that they can go either into a Pebble batch (small Puts: the write-ahead
+// log, the memtable, a flush later) or, sorted, into a table that Pebble
+// ingests whole (large Puts: no log, no memtable, no flush).
+type writes struct {
+	buf []byte // keys and values, back to back
+	ops []write
+}
+
+// write is one write; its key is buf[k:v] and its value buf[v:end].
+type write struct {
+	kind      uint8
+	k, v, end int
+}
+
+func (w *writes) add(kind uint8, key, value []byte) {
+	k := len(w.buf)
+	w.buf = append(w.buf, key...)
+	v := len(w.buf)
+	w.buf = append(w.buf, value...)
+	w.ops = append(w.ops, write{kind, k, v, len(w.buf)})
+}
+
+func (w *writes) key(o write) []byte   { return w.buf[o.k:o.v] }
+func (w *writes) value(o write) []byte { return w.buf[o.v:o.end] }
+
+// Put implements store.Store. A Put of at least Options.IngestBytes of
+// articles is written as one sorted table and ingested; a smaller one goes
+// through a batch. Both are durable when Put returns, and both are atomic:
+// a crash leaves the index with all of the Put or none of it.
+func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
+	if s.closed.Load() {
+		return errClosed
+	}
+	for i, d := range docs {
+		if d.Article.ID == "" {
+			return fmt.Errorf("store: put: doc %d has no id: %w", i, unspun.ErrInvalid)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, next, size, err := s.plan(docs)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if size >= s.ingestBytes {
+		err = s.ingest(ctx, w)
+	} else {
+		err = s.commit(w)
+	}
+	if err != nil {
+		return fmt.Errorf("store: put: %w", err)
+	}
+	s.next = next
+	return nil
+}
+
+// plan collects the writes that store docs, numbering them from s.next. It
+// returns the next free number and the bytes of article text.
+func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error) {
+	last := make(map[string]int, len(docs)) // the last doc of each id wins
+	terms := 0
+	for i, d := range docs {
+		last[d.Article.ID] = i
+		size += len(d.Article.Body) + len(d.Article.Title) + len(d.Article.URL)
+		terms += len(d.Terms)
+	}
+	w = &writes{buf: make([]byte, 0, size+len(docs)*512+terms*4), ops: make([]write, 0, 4*len(docs)+terms/2)}
+	next = s.next
+	var articles, sentences int64
+	postings := make([]posting, 0, terms)
+	for i, d := range docs {
+		if last[d.Article.ID] != i {
+			continue
+		}
+		old, err := s.get(idKey(d.Article.ID))
+		switch {
+		case err == nil && len(old) == 4:
+			oldKey := docKey(binary.BigEndian.Uint32(old))
+			if rec, err := s.get(oldKey); err == nil {
+				if _, n, err := decodeRecord(rec); err == nil {
+					sentences -= int64(n)
+				}
+				articles--
+			}
+			w.add(writeDelete, oldKey, nil)
+			w.add(writeDelete, linksKey(d.Article.ID), nil) // links of the old text
+		case err != nil && !errors.Is(err, unspun.ErrNotFound):
+			return nil, 0, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+		}
+		num := next
+		next++
+		rec, err := encodeRecord(d.Article, d.Sentences)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+		}
+		var nb [4]byte
+		binary.BigEndian.PutUint32(nb[:], num)
+		w.add(writeSet, idKey(d.Article.ID), nb[:])
+		w.add(writeSet, docKey(num), rec)
+		articles++
+		sentences += int64(d.Sentences)
+		for _, t := range d.Terms {
+			postings = append(postings, posting{t.Key, store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check}})
+		}
+	}
+	postings = sortPostings(postings)
+	var chunk []byte
+	var hits []store.Hit
+	for i := 0; i < len(postings); {
+		term := postings[i].term
+		hits = hits[:0]
+		for ; i < len(postings) && postings[i].term == term; i++ {
+			hits = append(hits, postings[i].hit)
+		}
+		chunk = appendChunk(chunk[:0], hits)
+		w.add(writeMerge, postingKey(term), chunk)
+		w.add(writeMerge, countKey(term), int64Value(int64(len(hits))))
+	}
+	w.add(writeMerge, counterKey("articles"), int64Value(articles))
+	w.add(writeMerge, counterKey("sentences"), int64Value(sentences))
+	var nb [4]byte
+	binary.BigEndian.PutUint32(nb[:], next)
+	w.add(writeSet, []byte(keyNext), nb[:])
+	w.add(writeDelete, []byte(keyStories), nil) // the stories leave these articles out
+	return w, next, size, nil
+}
+
+// posting is one hit of a term, while a Put groups its hits by term.
+type posting struct {
+	term uint64
+	hit  store.Hit
+}
+
+// sortPostings sorts p by term, keeping the order of each term's hits (the
+// order of the docs: chunks list docs in ascending order). Terms are hashes,
+// so a pass that puts each hit in the bucket of its term's top 16 bits
+// leaves buckets of a few dozen hits, each then sorted on its own. A Put of
+// 2,000 articles has about 1.5M hits: grouping them in a map cost more than
+// all of Pebble's writing, and a radix sort a byte at a time half as much.
+// It returns the sorted slice, which may be p's or a new one.
+func sortPostings(p []posting) []posting {
+	if len(p) < 2 {
+		return p
+	}
+	const bits = 16
+	start := make([]int, 1<<bits+1)
+	for i := range p {
+		start[p[i].term>>(64-bits)+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	out := make([]posting, len(p))
+	next := slices.Clone(start[:1<<bits])
+	for i := range p {
+		b := p[i].term >> (64 - bits)
+		out[next[b]] = p[i]
+		next[b]++
+	}
+	byTerm := func(a, b posting) int { return cmp.Compare(a.term, b.term) }
+	for b := range 1 << bits {
+		bucket := out[start[b]:start[b+1]]
+		if len(bucket) > 48 {
+			slices.SortStableFunc(bucket, byTerm)
+			continue
+		}
+		for i := 1; i < len(bucket); i++ { // insertion sort: stable, and fast on a few dozen
+			for j := i; j > 0 && bucket[j].term < bucket[j-1].term; j-- {
+				bucket[j], bucket[j-1] = bucket[j-1], bucket[j]
+			}
+		}
+	}
+	return out
+}
+
+// commit writes w through a batch, synced.
+func (s *DB) commit(w *writes) error {
+	b := s.db.NewBatchWithSize(len(w.buf) + 16*len(w.ops))
+	defer b.Close()
+	for _, o := range w.ops {
+		var err error
+		switch o.kind {
+		case writeSet:
+			err = b.Set(w.key(o), w.value(o), nil)
+		case writeMerge:
+			err = b.Merge(w.key(o), w.value(o), nil)
+		default:
+			err = b.Delete(w.key(o), nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return b.Commit(pebbledb.Sync)
+}
+
+// ingest writes w as one sorted table, synced, and has Pebble ingest it:
+// Pebble links the file into the index and records it in its manifest,
+// synced, in one step, so the writes are all there or none are.
+func (s *DB) ingest(ctx context.Context, w *writes) error {
+	slices.SortFunc(w.ops, func(a, b write) int { return bytes.Compare(w.key(a), w.key(b)) })
+	path := filepath.Join(s.dir, ingestFile)
+	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path) // Pebble has linked it, or it is not wanted
+	t := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(0, s.db.TableFormat()))
+	for i, o := range w.ops {
+		if i > 0 && bytes.Equal(w.key(o), w.key(w.ops[i-1])) {
+			t.Close()
+			return fmt.Errorf("two writes of key %q in one put", w.key(o))
+		}
+		switch o.kind {
+		case writeSet:
+			err = t.Set(w.key(o), w.value(o))
+		case writeMerge:
+			err = t.Merge(w.key(o), w.value(o))
+		default:
+			err = t.Delete(w.key(o))
+		}
+		if err != nil {
+			t.Close()
+			return err
+		}
+	}
+	if err := t.Close(); err != nil { // syncs the file
+		return err
+	}
+	return s.db.Ingest(ctx, []string{path})
+}
