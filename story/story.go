@@ -61,25 +61,31 @@ type doc struct {
 
 // docBuilder builds docs, reusing its scratch space from one to the next.
 type docBuilder struct {
-	counts map[uint64]float32
-	terms  []uint64
+	words, tmp []weightedTerm
+}
+
+// weightedTerm is one occurrence of a word, with its weight.
+type weightedTerm struct {
+	term   uint64
+	weight float32
 }
 
 func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
-	if b.counts == nil {
-		b.counts = make(map[uint64]float32, 512)
-	}
-	clear(b.counts)
+	b.words = b.words[:0]
 	add := func(s string, weight float32) {
 		for k, t := range text.Tokens(s) {
-			if t.Number || len(t.Norm) < 2 || text.IsStopword(t.Norm) {
+			if t.Number || len(t.Norm) < 2 {
+				continue
+			}
+			h := fingerprint.Hash(t.Norm)
+			if isStopword(h, t.Norm) {
 				continue
 			}
 			w := weight
 			if t.Capital && k > 0 {
 				w *= float32(opts.NameWeight)
 			}
-			b.counts[fingerprint.Hash(t.Norm)] += w
+			b.words = append(b.words, weightedTerm{h, w})
 		}
 	}
 	add(a.Title, float32(opts.TitleWeight))
@@ -90,17 +96,72 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 		}
 		add(a.Body[sp.Start:sp.End], w)
 	}
-	b.terms = b.terms[:0]
-	for t := range b.counts {
-		b.terms = append(b.terms, t)
-	}
-	slices.Sort(b.terms)
-	d := doc{Article: a, terms: slices.Clone(b.terms), counts: make([]float32, len(b.terms))}
+	// Sorted, each word's weights are summed in the order of the text, as a
+	// map from word to count summed them: the same float32 sums.
+	var words []weightedTerm
+	words, b.tmp = sortByTerm(b.words, b.tmp)
+	b.words = words
+	d := doc{Article: a}
 	d.Article.Body = ""
-	for k, t := range d.terms {
-		d.counts[k] = b.counts[t]
+	n := 0
+	for i := range words {
+		if i == 0 || words[i].term != words[i-1].term {
+			n++
+		}
+	}
+	d.terms, d.counts = make([]uint64, 0, n), make([]float32, 0, n)
+	for i, w := range words {
+		if i == 0 || w.term != words[i-1].term {
+			d.terms, d.counts = append(d.terms, w.term), append(d.counts, 0)
+		}
+		d.counts[len(d.counts)-1] += w.weight
 	}
 	return d
+}
+
+// sortByTerm sorts words by term, keeping the order of equal terms: a radix
+// sort, a byte a pass, with tmp as the other buffer. A comparison sort of a
+// doc's words was a seventh of clustering an index. It returns the sorted
+// slice and the buffer to reuse, which are words and tmp in some order.
+func sortByTerm(words, tmp []weightedTerm) ([]weightedTerm, []weightedTerm) {
+	if cap(tmp) < len(words) {
+		tmp = make([]weightedTerm, len(words), 2*len(words))
+	}
+	tmp = tmp[:len(words)]
+	for shift := uint(0); shift < 64; shift += 8 {
+		var count [256]int32
+		for i := range words {
+			count[byte(words[i].term>>shift)]++
+		}
+		var pos int32
+		for d := range count {
+			pos, count[d] = pos+count[d], pos
+		}
+		for i := range words {
+			d := byte(words[i].term >> shift)
+			tmp[count[d]] = words[i]
+			count[d]++
+		}
+		words, tmp = tmp, words
+	}
+	return words, tmp
+}
+
+// stopBits has the bit of each stopword's hash set (its low 16 bits): most
+// words fail this test, and only the few that pass are looked up by name.
+var stopBits = func() *[1 << 10]uint64 {
+	var bits [1 << 10]uint64
+	for _, w := range text.Stopwords() {
+		b := fingerprint.Hash(w) & 0xffff
+		bits[b>>6] |= 1 << (b & 63)
+	}
+	return &bits
+}()
+
+// isStopword reports whether norm, whose hash is h, is a stopword.
+func isStopword(h uint64, norm string) bool {
+	b := h & 0xffff
+	return stopBits[b>>6]&(1<<(b&63)) != 0 && text.IsStopword(norm)
 }
 
 // buildDocs builds the docs of arts on every core.
