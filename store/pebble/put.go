@@ -243,7 +243,17 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 		return err
 	}
 	defer os.Remove(path) // Pebble has linked it, or it is not wanted
-	t := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(0, s.db.TableFormat()))
+	// The table lands in level 0, above the tables it overlaps, and is
+	// rewritten by compactions, so it is written as level 0 is: fast, not
+	// compressed. Every Put's table holds the counters, so it overlaps
+	// every earlier one; only the first Put into an empty index lands at
+	// the bottom level, where nothing would rewrite it: that one is written
+	// as the bottom level is.
+	level := 0
+	if s.next == 1 {
+		level = len(s.opts.Levels) - 1
+	}
+	t := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat()))
 	for i, o := range w.ops {
 		if i > 0 && bytes.Equal(w.key(o), w.key(w.ops[i-1])) {
 			t.Close()
