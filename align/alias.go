@@ -15,6 +15,7 @@ var aliasList string
 // once from the embedded table and is read-only afterwards.
 type Aliases struct {
 	byFirst map[uint64][]variant // hash of the first word's Norm → variants starting with it, longest first
+	first   fingerprint.Filter   // the keys of byFirst: most words start no alias
 }
 
 type variant struct {
@@ -54,6 +55,7 @@ func ParseAliases(table string) *Aliases {
 				list[i], list[i-1] = list[i-1], list[i]
 			}
 			a.byFirst[first] = list
+			a.first.Add(first)
 		}
 	}
 	return a
@@ -62,6 +64,9 @@ func ParseAliases(table string) *Aliases {
 // match returns the canonical name and length of the longest alias that
 // starts at toks[i], whose Norm hashes to h, or ("", 0).
 func (a *Aliases) match(toks []text.Token, i int, h uint64) (string, int) {
+	if !a.first.MayHave(h) {
+		return "", 0
+	}
 	for _, v := range a.byFirst[h] {
 		if i+len(v.words) > len(toks) {
 			continue

@@ -58,16 +58,6 @@ const (
 	weightName     = 1.3
 )
 
-// stopwordHashes holds the hashes of text's stopwords: Units looks every
-// word up, and a 64-bit key is cheaper than a string.
-var stopwordHashes = func() map[uint64]bool {
-	m := map[uint64]bool{}
-	for _, w := range text.Stopwords() {
-		m[fingerprint.Hash(w)] = true
-	}
-	return m
-}()
-
 // Units turns tokens into units, collapsing alias phrases.
 func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 	for i := 0; i < len(toks); {
@@ -95,7 +85,7 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 			Capital: t.Capital && !t.Number, normHash: h, keyHash: h})
 		u := &dst[len(dst)-1]
 		switch {
-		case stopwordHashes[h] && text.IsStopword(t.Norm):
+		case text.IsStopwordHashed(h, t.Norm):
 			u.Weight, u.Stopword = weightStopword, true
 		case t.Number:
 			u.Weight = weightName

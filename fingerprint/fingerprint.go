@@ -100,3 +100,16 @@ func Bands(dst []uint64, sig []uint64, rows int) []uint64 {
 	}
 	return dst
 }
+
+// Filter is a set of hashes with false positives and no false negatives: a
+// bit of 2^16 for each hash (its low 16 bits), 8 KiB, so it stays in the
+// first-level cache. A word is tested against it before a map of a few
+// hundred words (stopwords, the first words of aliases): most words are in
+// neither, and the bit test turns them away for the cost of a load.
+type Filter [1 << 10]uint64
+
+// Add puts h in the set.
+func (f *Filter) Add(h uint64) { f[h>>6&(1<<10-1)] |= 1 << (h & 63) }
+
+// MayHave reports whether h may be in the set; false means it is not.
+func (f *Filter) MayHave(h uint64) bool { return f[h>>6&(1<<10-1)]&(1<<(h&63)) != 0 }

@@ -80,3 +80,28 @@ func BenchmarkShingleAndSketch(b *testing.B) {
 		OPH(sig, sh)
 	}
 }
+
+func TestFilter(t *testing.T) {
+	var f Filter
+	in := map[uint64]bool{}
+	for i := range 300 {
+		h := Hash(fmt.Sprint("word", i))
+		f.Add(h)
+		in[h] = true
+	}
+	false1 := 0
+	for i := range 100000 {
+		h := Hash(fmt.Sprint("other", i))
+		if f.MayHave(h) && !in[h] {
+			false1++
+		}
+	}
+	for h := range in {
+		if !f.MayHave(h) {
+			t.Fatalf("%x added but not found", h)
+		}
+	}
+	if false1 > 1000 { // 300 of 65,536 bits set: about 0.5 % expected
+		t.Errorf("%d false positives in 100,000", false1)
+	}
+}

@@ -78,7 +78,7 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 				continue
 			}
 			h := fingerprint.Hash(t.Norm)
-			if isStopword(h, t.Norm) {
+			if text.IsStopwordHashed(h, t.Norm) {
 				continue
 			}
 			w := weight
@@ -145,23 +145,6 @@ func sortByTerm(words, tmp []weightedTerm) ([]weightedTerm, []weightedTerm) {
 		words, tmp = tmp, words
 	}
 	return words, tmp
-}
-
-// stopBits has the bit of each stopword's hash set (its low 16 bits): most
-// words fail this test, and only the few that pass are looked up by name.
-var stopBits = func() *[1 << 10]uint64 {
-	var bits [1 << 10]uint64
-	for _, w := range text.Stopwords() {
-		b := fingerprint.Hash(w) & 0xffff
-		bits[b>>6] |= 1 << (b & 63)
-	}
-	return &bits
-}()
-
-// isStopword reports whether norm, whose hash is h, is a stopword.
-func isStopword(h uint64, norm string) bool {
-	b := h & 0xffff
-	return stopBits[b>>6]&(1<<(b&63)) != 0 && text.IsStopword(norm)
 }
 
 // buildDocs builds the docs of arts on every core.

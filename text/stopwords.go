@@ -3,6 +3,8 @@ package text
 import (
 	_ "embed"
 	"strings"
+
+	"github.com/unspun/unspun/fingerprint"
 )
 
 //go:embed stopwords.txt
@@ -23,6 +25,22 @@ var stopwords = func() map[string]bool {
 // IsStopword reports whether a folded word is a function word that carries
 // no evidence of copying on its own (the, of, said, …).
 func IsStopword(norm string) bool { return stopwords[norm] }
+
+// stopwordHashes holds the fingerprint.Hash of every stopword.
+var stopwordHashes = func() *fingerprint.Filter {
+	var f fingerprint.Filter
+	for w := range stopwords {
+		f.Add(fingerprint.Hash(w))
+	}
+	return &f
+}()
+
+// IsStopwordHashed is IsStopword for a word whose fingerprint.Hash is h,
+// for callers that hash every word anyway: most words fail a bit test on h
+// and are never looked up by name.
+func IsStopwordHashed(h uint64, norm string) bool {
+	return stopwordHashes.MayHave(h) && stopwords[norm]
+}
 
 // Stopwords returns the stopword list, for packages that build their own
 // lookup structures over it.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/unspun/unspun/fingerprint"
 )
 
 func TestTokens(t *testing.T) {
@@ -195,6 +197,19 @@ func TestIsFurniture(t *testing.T) {
 	for _, tt := range tests {
 		if got := IsFurniture(tt.in); got != tt.want {
 			t.Errorf("IsFurniture(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIsStopwordHashed(t *testing.T) {
+	for _, w := range []string{"the", "of", "said", "harbour", "keldholm", "ferry"} {
+		if got, want := IsStopwordHashed(fingerprint.Hash(w), w), IsStopword(w); got != want {
+			t.Errorf("IsStopwordHashed(%q) = %v, IsStopword says %v", w, got, want)
+		}
+	}
+	for _, w := range Stopwords() {
+		if !IsStopwordHashed(fingerprint.Hash(w), w) {
+			t.Errorf("stopword %q not found by its hash", w)
 		}
 	}
 }
