@@ -186,6 +186,14 @@ type Lookup struct {
 	// that puts articles must not share one.
 	Shared *PostingCache
 
+	// Dates, if set, holds the publication time of every stored article
+	// (Unix nanoseconds, 0 when unknown) by its number, and NotAfter, when
+	// not 0, is the time of the page being looked up: stored sentences of
+	// articles published after it get no vote. That is link's view, where
+	// an article's sources are the articles published before it.
+	Dates    []int64
+	NotAfter int64
+
 	cache map[uint64]postingList
 	votes votes // kept from call to call: its table keeps the size it grew to
 }
@@ -420,7 +428,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			switch {
 			case w.check != 0:
 				for _, h := range w.hits {
-					if h.Check == w.check {
+					if h.Check == w.check && !l.later(h.Doc) {
 						v := votes.at(refOf(h), true)
 						v.score += w.weight
 						v.band = true
@@ -430,6 +438,9 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			case remaining >= need || len(w.hits) <= 4*len(votes.list):
 				admit := remaining >= need
 				for _, h := range w.hits {
+					if l.later(h.Doc) {
+						continue
+					}
 					if v := votes.at(refOf(h), admit); v != nil {
 						v.score += w.weight
 					}
@@ -475,6 +486,12 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		out[i] = cands
 	}
 	return out, nil
+}
+
+// later reports whether the stored article doc was published after
+// NotAfter.
+func (l *Lookup) later(doc uint32) bool {
+	return l.NotAfter != 0 && int(doc) < len(l.Dates) && l.Dates[doc] > l.NotAfter
 }
 
 // Info returns the informative weight of a non-stopword unit of the

@@ -128,6 +128,12 @@ type Store interface {
 	// terms cheaply. Hits of replaced articles may still be listed.
 	Postings(ctx context.Context, key uint64, max int, dst []Hit) (hits []Hit, df int, err error)
 
+	// Dates returns the publication time of every live article (Unix
+	// nanoseconds, 0 when unknown) at its internal number; numbers that
+	// hold no live article have 0. A run that traces many pages against
+	// articles published before them (link) reads it once.
+	Dates(ctx context.Context) ([]int64, error)
+
 	// Stats returns the number of live articles and of their sentences.
 	Stats(ctx context.Context) (Stats, error)
 

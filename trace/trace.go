@@ -56,6 +56,10 @@ type Options struct {
 	// (index.Lookup.Shared): for a run that traces many pages while no
 	// article is put.
 	Postings *index.PostingCache
+	// SourceDates, if set, are the publication times of the stored
+	// articles by number (index.Lookup.Dates): articles published after
+	// the traced one are then not looked up as its sources. Link's view.
+	SourceDates []int64
 }
 
 // DefaultOptions are the settings measured on the development sets (README).
@@ -146,7 +150,7 @@ func New(ctx context.Context, s store.Store, lex *Lexicon, opts Options) (*Trace
 	a := align.New(lex)
 	return &Tracer{
 		store: s, opts: opts, aligner: a, lexicon: lex,
-		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MaxTies: opts.MaxTies, MinShare: opts.MinShare, MaxDF: opts.MaxDF, Shared: opts.Postings},
+		lookup: index.Lookup{Store: s, Sentences: st.Sentences, PerSentence: opts.Candidates, MaxTies: opts.MaxTies, MinShare: opts.MinShare, MaxDF: opts.MaxDF, Shared: opts.Postings, Dates: opts.SourceDates},
 		docs:   make(map[uint32]*sourceDoc),
 	}, nil
 }
@@ -172,6 +176,10 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	// work grows with the distinct sentences, so a page that repeats one
 	// sentence thousands of times costs what one sentence costs.
 	distinct, firstOf, at := collapse(a.Body, an)
+	t.lookup.NotAfter = 0
+	if t.opts.SourceDates != nil && !a.Published.IsZero() {
+		t.lookup.NotAfter = a.Published.UnixNano()
+	}
 	cands, err := t.lookup.Candidates(ctx, distinct)
 	if err != nil {
 		return unspun.Trace{}, err

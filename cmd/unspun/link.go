@@ -66,6 +66,14 @@ const linkBatch = 256
 // It returns how many articles' links are durably stored.
 func (a *app) link(ctx context.Context, s store.Store, workers int, verbose bool, read func(func(unspun.Article) error) error) (int, error) {
 	opts := trace.DefaultOptions
+	// An article's sources are the articles published before it: those
+	// published after it are not looked up at all, which spares them their
+	// votes and verification (a fifth of link's time).
+	dates, err := s.Dates(ctx)
+	if err != nil {
+		return 0, err
+	}
+	opts.SourceDates = dates
 	var batch []store.Links
 	stored := 0
 	flush := func() error {
@@ -86,7 +94,7 @@ func (a *app) link(ctx context.Context, s store.Store, workers int, verbose bool
 		return nil
 	}
 	var lat latencies
-	_, err := traceAll(ctx, s, opts, workers, &lat, read, func(tr unspun.Trace) error {
+	_, err = traceAll(ctx, s, opts, workers, &lat, read, func(tr unspun.Trace) error {
 		batch = append(batch, trace.Links(tr))
 		if len(batch) == linkBatch {
 			return flush()

@@ -7,6 +7,7 @@
 package pebble
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -398,6 +399,74 @@ func (s *DB) Stats(ctx context.Context) (store.Stats, error) {
 	}
 	n, err := s.counter("sentences")
 	return store.Stats{Articles: a, Sentences: n}, err
+}
+
+// Dates implements store.Store. It reads each record only as far as its
+// date: the fields are written in a fixed order, the date before the body.
+func (s *DB) Dates(ctx context.Context) ([]int64, error) {
+	if s.closed.Load() {
+		return nil, errClosed
+	}
+	s.mu.Lock()
+	next := s.next
+	s.mu.Unlock()
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixDoc}, UpperBound: []byte{prefixDoc + 1}})
+	if err != nil {
+		return nil, fmt.Errorf("store: dates: %w", err)
+	}
+	defer it.Close()
+	out := make([]int64, next)
+	for it.First(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		k := it.Key()
+		if len(k) != 5 {
+			continue
+		}
+		n := binary.BigEndian.Uint32(k[1:])
+		t, err := recordDate(it.Value())
+		if err != nil {
+			return nil, fmt.Errorf("store: dates: doc %d: %w", n, err)
+		}
+		if int(n) < len(out) && !t.IsZero() {
+			out[n] = t.UnixNano()
+		}
+	}
+	return out, it.Error()
+}
+
+// recordDate reads the publication date of a record, stopping at the body.
+func recordDate(b []byte) (time.Time, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
+		return time.Time{}, fmt.Errorf("corrupt article record")
+	}
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
+		}
+		switch key {
+		case "body":
+			return time.Time{}, nil // no date: it would have come first
+		case "published":
+			var v string
+			if err := d.Decode(&v); err != nil {
+				return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
+			}
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
+			}
+			return t, nil
+		}
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
+		}
+	}
+	return time.Time{}, nil
 }
 
 // Articles implements store.Store.

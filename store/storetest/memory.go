@@ -102,6 +102,22 @@ func (m *Memory) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 	return unspun.Article{}, fmt.Errorf("store: doc %d: %w", doc, unspun.ErrNotFound)
 }
 
+// Dates implements store.Store.
+func (m *Memory) Dates(ctx context.Context) ([]int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, errClosed
+	}
+	out := make([]int64, m.next)
+	for n, d := range m.docs {
+		if !d.article.Published.IsZero() {
+			out[n] = d.article.Published.UnixNano()
+		}
+	}
+	return out, nil
+}
+
 // Postings implements store.Store.
 func (m *Memory) Postings(ctx context.Context, key uint64, max int, dst []store.Hit) ([]store.Hit, int, error) {
 	m.mu.Lock()

@@ -255,6 +255,55 @@ func Run(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("Dates", func(t *testing.T) {
+		s := open(t, t.TempDir())
+		undated := doc("u", 1)
+		undated.Article.Published = time.Time{}
+		if err := s.Put(ctx, []store.Doc{doc("a", 3, store.Term{Key: 4}), undated, doc("b", 5, store.Term{Key: 4})}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(ctx, []store.Doc{doc("a", 7, store.Term{Key: 4})}); err != nil { // replaces a
+			t.Fatal(err)
+		}
+		dates, err := s.Dates(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits, _, err := s.Postings(ctx, 4, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := 0
+		for _, h := range hits {
+			a, err := s.Doc(ctx, h.Doc)
+			if errors.Is(err, unspun.ErrNotFound) {
+				if int(h.Doc) < len(dates) && dates[h.Doc] != 0 {
+					t.Errorf("the replaced a's number %d has date %d, want 0", h.Doc, dates[h.Doc])
+				}
+				continue
+			}
+			live++
+			if int(h.Doc) >= len(dates) || dates[h.Doc] != a.Published.UnixNano() {
+				t.Errorf("%s (number %d): date %v, want %d", a.ID, h.Doc, dates, a.Published.UnixNano())
+			}
+		}
+		if live != 2 {
+			t.Errorf("%d live hits of term 4, want a and b", live)
+		}
+		if _, err := s.Get(ctx, "u"); err != nil {
+			t.Fatal(err)
+		}
+		nonzero := 0
+		for _, d := range dates {
+			if d != 0 {
+				nonzero++
+			}
+		}
+		if nonzero != 2 {
+			t.Errorf("%d dated numbers in %v, want 2 (a's new number and b; u has none)", nonzero, dates)
+		}
+	})
+
 	t.Run("ErrClosed", func(t *testing.T) {
 		s := open(t, t.TempDir())
 		s.Close()
@@ -266,6 +315,9 @@ func Run(t *testing.T, open Opener) {
 		}
 		if _, _, err := s.Postings(ctx, 1, 0, nil); err == nil {
 			t.Error("Postings after Close returned no error")
+		}
+		if _, err := s.Dates(ctx); err == nil {
+			t.Error("Dates after Close returned no error")
 		}
 	})
 
