@@ -226,42 +226,6 @@ func (s *DB) get(key []byte) ([]byte, error) {
 	return out, nil
 }
 
-// record is the stored form of an article.
-type record struct {
-	ID        string `json:"id"`
-	URL       string `json:"url,omitempty"`
-	Site      string `json:"site,omitempty"`
-	Title     string `json:"title,omitempty"`
-	Published string `json:"published,omitempty"`
-	Lang      string `json:"lang,omitempty"`
-	Body      string `json:"body"`
-	Sentences int    `json:"sentences"`
-}
-
-func encodeRecord(a unspun.Article, sentences int) ([]byte, error) {
-	r := record{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Lang: a.Lang, Body: a.Body, Sentences: sentences}
-	if !a.Published.IsZero() {
-		r.Published = a.Published.Format(time.RFC3339Nano)
-	}
-	return json.Marshal(r)
-}
-
-func decodeRecord(b []byte) (unspun.Article, int, error) {
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
-	}
-	a := unspun.Article{ID: r.ID, URL: r.URL, Site: r.Site, Title: r.Title, Lang: r.Lang, Body: r.Body}
-	if r.Published != "" {
-		t, err := time.Parse(time.RFC3339Nano, r.Published)
-		if err != nil {
-			return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
-		}
-		a.Published = t
-	}
-	return a, r.Sentences, nil
-}
-
 func idKey(id string) []byte { return append([]byte{prefixID}, id...) }
 
 func linksKey(id string) []byte { return append([]byte{prefixLinks}, id...) }

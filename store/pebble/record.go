@@ -1,0 +1,223 @@
+package pebble
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	unspun "github.com/unspun/unspun"
+)
+
+// record is the stored form of an article.
+type record struct {
+	ID        string `json:"id"`
+	URL       string `json:"url,omitempty"`
+	Site      string `json:"site,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Published string `json:"published,omitempty"`
+	Lang      string `json:"lang,omitempty"`
+	Body      string `json:"body"`
+	Sentences int    `json:"sentences"`
+}
+
+func encodeRecord(a unspun.Article, sentences int) ([]byte, error) {
+	r := record{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Lang: a.Lang, Body: a.Body, Sentences: sentences}
+	if !a.Published.IsZero() {
+		r.Published = a.Published.Format(time.RFC3339Nano)
+	}
+	return json.Marshal(r)
+}
+
+// decodeRecord reads a record. Records are what encodeRecord wrote, so a
+// reader made for exactly that form (no spaces, known keys, strings whose
+// escapes are the simple ones) reads them; anything else, which an index
+// written by this code does not hold, goes to encoding/json. Scans of the
+// whole index (stories, link, sites) spent most of their reading time in
+// encoding/json.
+func decodeRecord(b []byte) (unspun.Article, int, error) {
+	r, ok := parseRecord(b)
+	if !ok {
+		r = record{}
+		if err := json.Unmarshal(b, &r); err != nil {
+			return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
+		}
+	}
+	a := unspun.Article{ID: r.ID, URL: r.URL, Site: r.Site, Title: r.Title, Lang: r.Lang, Body: r.Body}
+	if r.Published != "" {
+		t, err := time.Parse(time.RFC3339Nano, r.Published)
+		if err != nil {
+			return unspun.Article{}, 0, fmt.Errorf("corrupt article record: %v", err)
+		}
+		a.Published = t
+	}
+	return a, r.Sentences, nil
+}
+
+// parseRecord reads a record in encodeRecord's form. It reports false for
+// anything else; it never reads a record differently from encoding/json
+// (FuzzParseRecord checks that).
+func parseRecord(b []byte) (r record, ok bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return record{}, false
+	}
+	i := 1
+	for first := true; ; first = false {
+		if i >= len(b)-1 {
+			return r, !first // "{}" is not a record
+		}
+		if !first {
+			if b[i] != ',' {
+				return record{}, false
+			}
+			i++
+		}
+		key, n, ok := parseString(b, i)
+		if !ok || n >= len(b) || b[n] != ':' {
+			return record{}, false
+		}
+		i = n + 1
+		if key == "sentences" {
+			v, n, ok := parseCount(b, i)
+			if !ok {
+				return record{}, false
+			}
+			r.Sentences, i = v, n
+			continue
+		}
+		var dst *string
+		switch key {
+		case "id":
+			dst = &r.ID
+		case "url":
+			dst = &r.URL
+		case "site":
+			dst = &r.Site
+		case "title":
+			dst = &r.Title
+		case "published":
+			dst = &r.Published
+		case "lang":
+			dst = &r.Lang
+		case "body":
+			dst = &r.Body
+		default:
+			return record{}, false
+		}
+		if *dst, i, ok = parseString(b, i); !ok {
+			return record{}, false
+		}
+	}
+}
+
+// plain marks the bytes a JSON string holds as they are: not the quote,
+// not the backslash, not a control character.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// parseString reads the JSON string at b[i:] and returns it with the index
+// after it. Escapes other than \" \\ \/ \b \f \n \r \t and \u of a
+// character outside the surrogates, and invalid UTF-8, report false.
+func parseString(b []byte, i int) (string, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return "", 0, false
+	}
+	i++
+	start := i
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	if i < len(b) && b[i] == '"' { // no escape: the common case
+		if !utf8.Valid(b[start:i]) {
+			return "", 0, false
+		}
+		return string(b[start:i]), i + 1, true
+	}
+	var out strings.Builder
+	out.Grow(len(b) - start) // escapes only shorten: one allocation, and String does not copy
+	out.Write(b[start:i])
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			s := out.String()
+			if !utf8.ValidString(s) {
+				return "", 0, false
+			}
+			return s, i + 1, true
+		case c != '\\':
+			if c < 0x20 {
+				return "", 0, false
+			}
+			run := i // a run of plain bytes, copied at once
+			for i < len(b) && plain[b[i]] {
+				i++
+			}
+			out.Write(b[run:i])
+			continue
+		}
+		if i+1 >= len(b) {
+			return "", 0, false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/':
+			out.WriteByte(b[i+1])
+		case 'b':
+			out.WriteByte('\b')
+		case 'f':
+			out.WriteByte('\f')
+		case 'n':
+			out.WriteByte('\n')
+		case 'r':
+			out.WriteByte('\r')
+		case 't':
+			out.WriteByte('\t')
+		case 'u':
+			if i+6 > len(b) {
+				return "", 0, false
+			}
+			var v rune
+			for _, h := range b[i+2 : i+6] {
+				var d byte
+				switch {
+				case h >= '0' && h <= '9':
+					d = h - '0'
+				case h >= 'a' && h <= 'f':
+					d = h - 'a' + 10
+				case h >= 'A' && h <= 'F':
+					d = h - 'A' + 10
+				default:
+					return "", 0, false
+				}
+				v = v<<4 | rune(d)
+			}
+			if v >= 0xd800 && v <= 0xdfff { // surrogates: encoding/json's rules
+				return "", 0, false
+			}
+			out.WriteRune(v)
+			i += 6
+			continue
+		default:
+			return "", 0, false
+		}
+		i += 2
+	}
+	return "", 0, false
+}
+
+// parseCount reads a non-negative integer of at most nine digits.
+func parseCount(b []byte, i int) (int, int, bool) {
+	start, v := i, 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 9 {
+		v = v*10 + int(b[i]-'0')
+		i++
+	}
+	if i == start || b[start] == '0' && i-start > 1 || i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		return 0, 0, false
+	}
+	return v, i, true
+}
