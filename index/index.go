@@ -193,6 +193,8 @@ type Lookup struct {
 	// an article's sources are the articles published before it.
 	Dates    []int64
 	NotAfter int64
+	later    []uint64 // bit per stored article: published after NotAfter
+	laterOf  int64    // the NotAfter that later was made for
 
 	cache map[uint64]postingList
 	votes votes // kept from call to call: its table keeps the size it grew to
@@ -356,6 +358,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		l.cache = make(map[uint64]postingList)
 	}
 	clear(l.cache)
+	l.markLater()
 	l.Capped = l.Capped[:0]
 	maxDF := l.MaxDF
 	if maxDF == 0 {
@@ -428,7 +431,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			switch {
 			case w.check != 0:
 				for _, h := range w.hits {
-					if h.Check == w.check && !l.later(h.Doc) {
+					if h.Check == w.check && !l.isLater(h.Doc) {
 						v := votes.at(refOf(h), true)
 						v.score += w.weight
 						v.band = true
@@ -438,7 +441,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			case remaining >= need || len(w.hits) <= 4*len(votes.list):
 				admit := remaining >= need
 				for _, h := range w.hits {
-					if l.later(h.Doc) {
+					if l.isLater(h.Doc) {
 						continue
 					}
 					if v := votes.at(refOf(h), admit); v != nil {
@@ -488,10 +491,35 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	return out, nil
 }
 
-// later reports whether the stored article doc was published after
+// markLater sets the bit of every stored article published after
+// NotAfter. Every hit a page reads is tested, and a bitmap (12.5 KB for
+// 100k articles) stays in the first-level cache where the dates (800 KB)
+// do not.
+func (l *Lookup) markLater() {
+	if l.NotAfter == 0 || l.NotAfter == l.laterOf && l.later != nil {
+		return
+	}
+	n := (len(l.Dates) + 63) / 64
+	if cap(l.later) < n {
+		l.later = make([]uint64, n)
+	}
+	l.later = l.later[:n]
+	for w := range l.later {
+		var bits uint64
+		for k, d := range l.Dates[w*64 : min(w*64+64, len(l.Dates))] {
+			if d > l.NotAfter {
+				bits |= 1 << k
+			}
+		}
+		l.later[w] = bits
+	}
+	l.laterOf = l.NotAfter
+}
+
+// isLater reports whether the stored article doc was published after
 // NotAfter.
-func (l *Lookup) later(doc uint32) bool {
-	return l.NotAfter != 0 && int(doc) < len(l.Dates) && l.Dates[doc] > l.NotAfter
+func (l *Lookup) isLater(doc uint32) bool {
+	return l.NotAfter != 0 && int(doc>>6) < len(l.later) && l.later[doc>>6]&(1<<(doc&63)) != 0
 }
 
 // Info returns the informative weight of a non-stopword unit of the
