@@ -2,8 +2,8 @@ package reader
 
 import (
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/unspun/unspun/internal/jsonstr"
 )
 
 // scanRecord decodes one JSON Lines record in a single pass that also
@@ -227,115 +227,12 @@ func (s *scanner) digits() bool {
 var skipString = []byte{}
 
 // str reads a string at s.i. With into == nil it returns the decoded
-// string; with skipString it only validates. Control characters are
-// refused, as JSON requires; an escaped surrogate is refused too (the
-// caller falls back to encoding/json, which replaces a lone one).
+// string; with skipString it only validates (jsonstr.Read's rules).
 func (s *scanner) str(into []byte) (string, bool) {
-	if !s.byte('"') {
+	out, next, ok := jsonstr.Read(s.b, s.i, into == nil)
+	if !ok {
 		return "", false
 	}
-	start := s.i
-	// Fast path: no escape before the closing quote.
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			out := ""
-			if into == nil {
-				out = string(s.b[start:s.i])
-			}
-			s.i++
-			return out, true
-		case c == '\\':
-			return s.escaped(start, into)
-		case c < 0x20:
-			return "", false
-		}
-		s.i++
-	}
-	return "", false
-}
-
-// escaped finishes a string that holds escapes, from s.i at a backslash.
-func (s *scanner) escaped(start int, into []byte) (string, bool) {
-	decode := into == nil
-	var out []byte
-	if decode {
-		out = append(make([]byte, 0, s.i-start+16), s.b[start:s.i]...)
-	}
-	for s.i < len(s.b) {
-		// A run of plain bytes is copied at once.
-		j := s.i
-		for j < len(s.b) && s.b[j] >= 0x20 && s.b[j] != '"' && s.b[j] != '\\' {
-			j++
-		}
-		if decode {
-			out = append(out, s.b[s.i:j]...)
-		}
-		s.i = j
-		if s.i >= len(s.b) {
-			break
-		}
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			return string(out), true
-		case c < 0x20:
-			return "", false
-		}
-		if s.i+1 >= len(s.b) {
-			return "", false
-		}
-		e := s.b[s.i+1]
-		s.i += 2
-		var r rune
-		switch e {
-		case '"', '\\', '/':
-			r = rune(e)
-		case 'b':
-			r = '\b'
-		case 'f':
-			r = '\f'
-		case 'n':
-			r = '\n'
-		case 'r':
-			r = '\r'
-		case 't':
-			r = '\t'
-		case 'u':
-			if s.i+4 > len(s.b) {
-				return "", false
-			}
-			v, ok := hex4(s.b[s.i : s.i+4])
-			if !ok || utf16.IsSurrogate(rune(v)) {
-				return "", false
-			}
-			s.i += 4
-			r = rune(v)
-		default:
-			return "", false
-		}
-		if decode {
-			out = utf8.AppendRune(out, r)
-		}
-	}
-	return "", false
-}
-
-func hex4(b []byte) (uint16, bool) {
-	var v uint16
-	for _, c := range b {
-		v <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			v |= uint16(c - '0')
-		case c >= 'a' && c <= 'f':
-			v |= uint16(c - 'a' + 10)
-		case c >= 'A' && c <= 'F':
-			v |= uint16(c - 'A' + 10)
-		default:
-			return 0, false
-		}
-	}
-	return v, true
+	s.i = next
+	return out, true
 }

@@ -3,11 +3,11 @@ package pebble
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/internal/jsonstr"
 )
 
 // record is the stored form of an article.
@@ -111,102 +111,14 @@ func parseRecord(b []byte) (r record, ok bool) {
 	}
 }
 
-// plain marks the bytes a JSON string holds as they are: not the quote,
-// not the backslash, not a control character.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
 // parseString reads the JSON string at b[i:] and returns it with the index
-// after it. Escapes other than \" \\ \/ \b \f \n \r \t and \u of a
-// character outside the surrogates, and invalid UTF-8, report false.
+// after it; invalid UTF-8, which encoding/json would replace, reports false.
 func parseString(b []byte, i int) (string, int, bool) {
-	if i >= len(b) || b[i] != '"' {
+	s, next, ok := jsonstr.Read(b, i, true)
+	if !ok || !utf8.ValidString(s) {
 		return "", 0, false
 	}
-	i++
-	start := i
-	for i < len(b) && plain[b[i]] {
-		i++
-	}
-	if i < len(b) && b[i] == '"' { // no escape: the common case
-		if !utf8.Valid(b[start:i]) {
-			return "", 0, false
-		}
-		return string(b[start:i]), i + 1, true
-	}
-	var out strings.Builder
-	out.Grow(len(b) - start) // escapes only shorten: one allocation, and String does not copy
-	out.Write(b[start:i])
-	for i < len(b) {
-		switch c := b[i]; {
-		case c == '"':
-			s := out.String()
-			if !utf8.ValidString(s) {
-				return "", 0, false
-			}
-			return s, i + 1, true
-		case c != '\\':
-			if c < 0x20 {
-				return "", 0, false
-			}
-			run := i // a run of plain bytes, copied at once
-			for i < len(b) && plain[b[i]] {
-				i++
-			}
-			out.Write(b[run:i])
-			continue
-		}
-		if i+1 >= len(b) {
-			return "", 0, false
-		}
-		switch b[i+1] {
-		case '"', '\\', '/':
-			out.WriteByte(b[i+1])
-		case 'b':
-			out.WriteByte('\b')
-		case 'f':
-			out.WriteByte('\f')
-		case 'n':
-			out.WriteByte('\n')
-		case 'r':
-			out.WriteByte('\r')
-		case 't':
-			out.WriteByte('\t')
-		case 'u':
-			if i+6 > len(b) {
-				return "", 0, false
-			}
-			var v rune
-			for _, h := range b[i+2 : i+6] {
-				var d byte
-				switch {
-				case h >= '0' && h <= '9':
-					d = h - '0'
-				case h >= 'a' && h <= 'f':
-					d = h - 'a' + 10
-				case h >= 'A' && h <= 'F':
-					d = h - 'A' + 10
-				default:
-					return "", 0, false
-				}
-				v = v<<4 | rune(d)
-			}
-			if v >= 0xd800 && v <= 0xdfff { // surrogates: encoding/json's rules
-				return "", 0, false
-			}
-			out.WriteRune(v)
-			i += 6
-			continue
-		default:
-			return "", 0, false
-		}
-		i += 2
-	}
-	return "", 0, false
+	return s, next, true
 }
 
 // parseCount reads a non-negative integer of at most nine digits.

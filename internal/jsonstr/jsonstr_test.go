@@ -1,0 +1,56 @@
+package jsonstr
+
+import (
+	"encoding/json"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestRead(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{`"plain"`, "plain", true},
+		{`""`, "", true},
+		{`"a\"b\\c\/d\b\f\n\r\t"`, "a\"b\\c/d\b\f\n\r\t", true},
+		{`"\u00e9\u20AC\u0000"`, "é€\x00", true},
+		{`"caf\u00e9 run"`, "café run", true},
+		{`"\ud83c\udf89"`, "", false}, // surrogates: encoding/json's business
+		{`"tab	raw"`, "", false},       // a raw control character
+		{`"\x"`, "", false},
+		{`"\u12"`, "", false},
+		{`"open`, "", false},
+		{`open"`, "", false},
+	}
+	for _, tt := range tests {
+		got, next, ok := Read([]byte(tt.in), 0, true)
+		if ok != tt.ok || ok && (got != tt.want || next != len(tt.in)) {
+			t.Errorf("Read(%s) = %q, %d, %v; want %q, %v", tt.in, got, next, ok, tt.want, tt.ok)
+		}
+		if _, next2, ok2 := Read([]byte(tt.in), 0, false); ok2 != ok || ok && next2 != next {
+			t.Errorf("Read(%s) without decoding = %d, %v; decoding gave %d, %v", tt.in, next2, ok2, next, ok)
+		}
+	}
+}
+
+// FuzzRead checks that whatever Read takes, encoding/json reads the same.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"a\"b\\c\n\u00e9"`, `"\ud83c"`, `"x` + "\x01" + `"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, next, ok := Read(b, 0, true)
+		if !ok {
+			return
+		}
+		var want string
+		if err := json.Unmarshal(b[:next], &want); err != nil {
+			t.Fatalf("Read took %q, encoding/json refuses it: %v", b[:next], err)
+		}
+		if got != want && utf8.Valid(b[:next]) { // callers check UTF-8: encoding/json replaces invalid bytes
+			t.Fatalf("%q: read %q, encoding/json reads %q", b[:next], got, want)
+		}
+	})
+}
