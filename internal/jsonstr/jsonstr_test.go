@@ -18,7 +18,7 @@ func TestRead(t *testing.T) {
 		{`"\u00e9\u20AC\u0000"`, "é€\x00", true},
 		{`"caf\u00e9 run"`, "café run", true},
 		{`"\ud83c\udf89"`, "", false}, // surrogates: encoding/json's business
-		{`"tab	raw"`, "", false},       // a raw control character
+		{`"tab	raw"`, "", false},      // a raw control character
 		{`"\x"`, "", false},
 		{`"\u12"`, "", false},
 		{`"open`, "", false},
