@@ -62,6 +62,7 @@ type doc struct {
 // docBuilder builds docs, reusing its scratch space from one to the next.
 type docBuilder struct {
 	words, tmp []weightedTerm
+	toks       []text.Token
 }
 
 // weightedTerm is one occurrence of a word, with its weight.
@@ -73,7 +74,8 @@ type weightedTerm struct {
 func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 	b.words = b.words[:0]
 	add := func(s string, weight float32) {
-		for k, t := range text.Tokens(s) {
+		b.toks = text.AppendTokens(b.toks[:0], s, 0)
+		for k, t := range b.toks {
 			if t.Number || len(t.Norm) < 2 {
 				continue
 			}
