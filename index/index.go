@@ -193,8 +193,10 @@ type Lookup struct {
 	// an article's sources are the articles published before it.
 	Dates    []int64
 	NotAfter int64
-	later    []uint64 // bit per stored article: published after NotAfter
-	laterOf  int64    // the NotAfter that later was made for
+	later    []uint64 // a bit per stored article, published after NotAfter, by 64s…
+	laterGen []uint32 // …each 64 valid when its generation is laterNow
+	laterNow uint32
+	laterOf  int64 // the NotAfter of generation laterNow
 
 	cache map[uint64]postingList
 	votes votes // kept from call to call: its table keeps the size it grew to
@@ -491,27 +493,23 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	return out, nil
 }
 
-// markLater sets the bit of every stored article published after
+// markLater starts the bitmap of the stored articles published after
 // NotAfter. Every hit a page reads is tested, and a bitmap (12.5 KB for
 // 100k articles) stays in the first-level cache where the dates (800 KB)
-// do not.
+// do not. Its words are filled as hits reach them: filling it whole for
+// every page would make a run that traces every stored article quadratic.
 func (l *Lookup) markLater() {
 	if l.NotAfter == 0 || l.NotAfter == l.laterOf && l.later != nil {
 		return
 	}
 	n := (len(l.Dates) + 63) / 64
-	if cap(l.later) < n {
-		l.later = make([]uint64, n)
+	if len(l.later) != n {
+		l.later, l.laterGen, l.laterNow = make([]uint64, n), make([]uint32, n), 0
 	}
-	l.later = l.later[:n]
-	for w := range l.later {
-		var bits uint64
-		for k, d := range l.Dates[w*64 : min(w*64+64, len(l.Dates))] {
-			if d > l.NotAfter {
-				bits |= 1 << k
-			}
-		}
-		l.later[w] = bits
+	l.laterNow++
+	if l.laterNow == 0 { // wrapped: no word may look filled
+		clear(l.laterGen)
+		l.laterNow = 1
 	}
 	l.laterOf = l.NotAfter
 }
@@ -519,7 +517,20 @@ func (l *Lookup) markLater() {
 // isLater reports whether the stored article doc was published after
 // NotAfter.
 func (l *Lookup) isLater(doc uint32) bool {
-	return l.NotAfter != 0 && int(doc>>6) < len(l.later) && l.later[doc>>6]&(1<<(doc&63)) != 0
+	w := int(doc >> 6)
+	if l.NotAfter == 0 || w >= len(l.later) {
+		return false
+	}
+	if l.laterGen[w] != l.laterNow {
+		var bits uint64
+		for k, d := range l.Dates[w*64 : min(w*64+64, len(l.Dates))] {
+			if d > l.NotAfter {
+				bits |= 1 << k
+			}
+		}
+		l.later[w], l.laterGen[w] = bits, l.laterNow
+	}
+	return l.later[w]&(1<<(doc&63)) != 0
 }
 
 // Info returns the informative weight of a non-stopword unit of the

@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	unspun "github.com/unspun/unspun"
@@ -214,6 +216,37 @@ func TestVotesTable(t *testing.T) {
 		for _, vt := range v.list {
 			if vt.score != model[vt.ref] {
 				t.Fatalf("round %d: ref %x scored %v, want %v", round, vt.ref, vt.score, model[vt.ref])
+			}
+		}
+	}
+}
+
+// TestLaterBitmap checks the later-article test against the dates
+// themselves, page after page, in any order of hits, across a wrap of the
+// generation counter.
+func TestLaterBitmap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	dates := make([]int64, 1000)
+	for i := range dates {
+		if rng.IntN(5) > 0 {
+			dates[i] = rng.Int64N(1000) + 1 // 0: unknown, never later
+		}
+	}
+	l := Lookup{Dates: dates}
+	for page := range 40 {
+		if page == 20 {
+			l.laterNow = math.MaxUint32 - 1 // the counter wraps within the next pages
+		}
+		l.NotAfter = rng.Int64N(1100)
+		if page%7 == 0 {
+			l.NotAfter = 0 // a page without a date: nothing is later
+		}
+		l.markLater()
+		for range 3000 {
+			doc := uint32(rng.IntN(len(dates) + 50)) // some past the end: articles added since
+			want := l.NotAfter != 0 && int(doc) < len(dates) && dates[doc] > l.NotAfter
+			if got := l.isLater(doc); got != want {
+				t.Fatalf("page %d (not after %d): doc %d (date %v) later = %v, want %v", page, l.NotAfter, doc, dates[min(int(doc), len(dates)-1)], got, want)
 			}
 		}
 	}
