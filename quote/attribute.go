@@ -46,12 +46,16 @@ func nameWord(t text.Token) bool {
 	return t.Capital && !t.Number && !openers[t.Norm] && !text.IsStopword(t.Norm)
 }
 
+// titleKinds are kinds of work whose name is quoted: the film “13th”, the
+// “Evening Ferry Hour” programme.
+const titleKinds = "film\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine"
+
 // titleLead are words after which a capitalised quoted string is a title.
-var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nnickname\nnicknamed\ndubbed\nfilm\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine")
+var titleLead = wordSet("on\nin\nof\nat\nto\nfor\nfrom\nwith\nby\ntitled\nentitled\nnickname\nnicknamed\ndubbed\n" + titleKinds)
 
 // titleTail are words before which a capitalised quoted string is a
 // title: the "Keepin' On" radio programme.
-var titleTail = wordSet("film\nshow\nbook\nseries\nprogram\nprogramme\ndocumentary\nalbum\nsong\nnovel\nnewspaper\nmagazine\npodcast\ncolumn\nradio\nforum\ncampaign\nslogan\ntour")
+var titleTail = wordSet(titleKinds + "\npodcast\ncolumn\nradio\nforum\ncampaign\nslogan\ntour")
 
 // lookBack bounds how many words (or quotes) name resolution looks back
 // over, which keeps extraction linear in the article's length.

@@ -100,9 +100,8 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 	}
 	// Sorted, each word's weights are summed in the order of the text, as a
 	// map from word to count summed them: the same float32 sums.
-	var words []weightedTerm
-	words, b.tmp = sortByTerm(b.words, b.tmp)
-	b.words = words
+	b.words, b.tmp = sortByTerm(b.words, b.tmp)
+	words := b.words
 	d := doc{Article: a}
 	d.Article.Body = ""
 	n := 0

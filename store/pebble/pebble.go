@@ -7,7 +7,6 @@
 package pebble
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -365,8 +364,7 @@ func (s *DB) Stats(ctx context.Context) (store.Stats, error) {
 	return store.Stats{Articles: a, Sentences: n}, err
 }
 
-// Dates implements store.Store. It reads each record only as far as its
-// date: the fields are written in a fixed order, the date before the body.
+// Dates implements store.Store.
 func (s *DB) Dates(ctx context.Context) ([]int64, error) {
 	if s.closed.Load() {
 		return nil, errClosed
@@ -389,48 +387,15 @@ func (s *DB) Dates(ctx context.Context) ([]int64, error) {
 			continue
 		}
 		n := binary.BigEndian.Uint32(k[1:])
-		t, err := recordDate(it.Value())
+		a, _, err := decodeRecord(it.Value())
 		if err != nil {
 			return nil, fmt.Errorf("store: dates: doc %d: %w", n, err)
 		}
-		if int(n) < len(out) && !t.IsZero() {
-			out[n] = t.UnixNano()
+		if int(n) < len(out) && !a.Published.IsZero() {
+			out[n] = a.Published.UnixNano()
 		}
 	}
 	return out, it.Error()
-}
-
-// recordDate reads the publication date of a record, stopping at the body.
-func recordDate(b []byte) (time.Time, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	if tok, err := d.Token(); err != nil || tok != json.Delim('{') {
-		return time.Time{}, fmt.Errorf("corrupt article record")
-	}
-	for d.More() {
-		key, err := d.Token()
-		if err != nil {
-			return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
-		}
-		switch key {
-		case "body":
-			return time.Time{}, nil // no date: it would have come first
-		case "published":
-			var v string
-			if err := d.Decode(&v); err != nil {
-				return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
-			}
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
-			}
-			return t, nil
-		}
-		var skip json.RawMessage
-		if err := d.Decode(&skip); err != nil {
-			return time.Time{}, fmt.Errorf("corrupt article record: %v", err)
-		}
-	}
-	return time.Time{}, nil
 }
 
 // Articles implements store.Store.
