@@ -42,12 +42,20 @@ type Analysis struct {
 }
 
 // Analyze splits body into sentences and units.
-func Analyze(body string, aliases *align.Aliases) Analysis {
+func Analyze(body string, aliases *align.Aliases) Analysis { return AnalyzeEach(body, aliases, nil) }
+
+// AnalyzeEach is Analyze that also hands each sentence's tokens, in order,
+// to each (when not nil), so that another analysis of the body (a story
+// doc) need not tokenise it again. The tokens are each's only for the call.
+func AnalyzeEach(body string, aliases *align.Aliases, each func(toks []text.Token)) Analysis {
 	spans := text.Sentences(body)
 	an := Analysis{Sentences: spans, Units: make([][]align.Unit, len(spans))}
 	var toks []text.Token
 	for i, sp := range spans {
 		toks = text.AppendTokens(toks[:0], body[sp.Start:sp.End], sp.Start)
+		if each != nil {
+			each(toks)
+		}
 		an.Units[i] = align.Units(make([]align.Unit, 0, len(toks)), toks, aliases)
 	}
 	return an
@@ -123,8 +131,11 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 }
 
 // Doc prepares an article for storing.
-func Doc(a unspun.Article, aliases *align.Aliases) store.Doc {
-	an := Analyze(a.Body, aliases)
+func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a, aliases, nil) }
+
+// DocEach is Doc that hands each sentence's tokens to each, as AnalyzeEach.
+func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Token)) store.Doc {
+	an := AnalyzeEach(a.Body, aliases, each)
 	d := store.Doc{Article: a, Sentences: len(an.Sentences)}
 	words := 0
 	for _, units := range an.Units {

@@ -12,6 +12,7 @@ import (
 	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/store"
+	"github.com/unspun/unspun/story"
 )
 
 // Putter is what ingesting needs of a store.
@@ -30,6 +31,13 @@ type Pipeline struct {
 	// Stored, if set, is called after each batch is durable, with the
 	// number of articles stored so far and the batch.
 	Stored func(total int, batch []unspun.Article)
+	// Stories, if set, has each article's story doc built from the tokens
+	// of its analysis and kept in StoryDocs by ID once the article is
+	// stored (a later article of the same ID replaces the earlier, as in
+	// the store), so that clustering the index after the run does not
+	// tokenise these articles again.
+	Stories   *story.Options
+	StoryDocs map[string]story.Doc
 }
 
 // Run calls read, which emits articles, and stores them. It returns how
@@ -52,8 +60,12 @@ func (p *Pipeline) Run(ctx context.Context, read func(emit func(unspun.Article) 
 	defer cancel()
 
 	type batch struct {
-		arts []unspun.Article
-		docs []store.Doc
+		arts  []unspun.Article
+		docs  []store.Doc
+		sdocs []story.Doc // when p.Stories is set
+	}
+	if p.Stories != nil && p.StoryDocs == nil {
+		p.StoryDocs = map[string]story.Doc{}
 	}
 	toAnalyze := make(chan batch, 1)
 	toWrite := make(chan batch, 1)
@@ -61,7 +73,7 @@ func (p *Pipeline) Run(ctx context.Context, read func(emit func(unspun.Article) 
 	go func() { // analysis: one batch at a time, on every core
 		defer close(toWrite)
 		for b := range toAnalyze {
-			b.docs = p.analyze(b.arts)
+			b.docs, b.sdocs = p.analyze(b.arts)
 			select {
 			case toWrite <- b:
 			case <-ctx.Done():
@@ -85,6 +97,9 @@ func (p *Pipeline) Run(ctx context.Context, read func(emit func(unspun.Article) 
 				continue
 			}
 			stored += len(b.arts)
+			for _, d := range b.sdocs {
+				p.StoryDocs[d.Article.ID] = d
+			}
 			if p.Stored != nil {
 				p.Stored(stored, b.arts)
 			}
@@ -128,19 +143,31 @@ func (p *Pipeline) Run(ctx context.Context, read func(emit func(unspun.Article) 
 	return stored, err
 }
 
-// analyze prepares a batch for storing on every core.
-func (p *Pipeline) analyze(arts []unspun.Article) []store.Doc {
+// analyze prepares a batch for storing on every core, with the story docs
+// of its articles when p.Stories is set.
+func (p *Pipeline) analyze(arts []unspun.Article) ([]store.Doc, []story.Doc) {
 	docs := make([]store.Doc, len(arts))
+	var sdocs []story.Doc
+	if p.Stories != nil {
+		sdocs = make([]story.Doc, len(arts))
+	}
 	var wg sync.WaitGroup
 	for w := range p.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(arts); i += p.Workers {
-				docs[i] = index.Doc(arts[i], p.Aliases)
+		wg.Go(func() {
+			if sdocs == nil {
+				for i := w; i < len(arts); i += p.Workers {
+					docs[i] = index.Doc(arts[i], p.Aliases)
+				}
+				return
 			}
-		}()
+			b := story.NewBuilder(*p.Stories)
+			for i := w; i < len(arts); i += p.Workers {
+				b.Begin(arts[i])
+				docs[i] = index.DocEach(arts[i], p.Aliases, b.Sentence)
+				sdocs[i] = b.End()
+			}
+		})
 	}
 	wg.Wait()
-	return docs
+	return docs, sdocs
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/pebble"
 	"github.com/unspun/unspun/store/storetest"
+	"github.com/unspun/unspun/story"
 	"github.com/unspun/unspun/synth"
 )
 
@@ -124,3 +127,68 @@ func BenchmarkIngest(b *testing.B) {
 type putFunc func(ctx context.Context, docs []store.Doc) error
 
 func (f putFunc) Put(ctx context.Context, docs []store.Doc) error { return f(ctx, docs) }
+
+// TestStoryDocsMatchTheIndex checks that the story docs a run builds from
+// its analysis cluster the index exactly as docs built from the stored
+// texts do, on an index holding articles from before the run and articles
+// the run replaces with other texts. (Pebble, whose scan order, which
+// breaks ties of dates, is the order of adding.)
+func TestStoryDocsMatchTheIndex(t *testing.T) {
+	ctx := context.Background()
+	world := synth.NewWorld(synth.WorldOptions{Seed: 2}).Articles
+	half := len(world) / 2
+	s, err := pebble.Open(t.TempDir(), pebble.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	before := &Pipeline{Store: s}
+	if _, err := before.Run(ctx, emitAll(world[:half])); err != nil {
+		t.Fatal(err)
+	}
+	run := slices.Clone(world[half:])
+	for i := range 20 { // re-added ids whose texts are another article's
+		a := world[i]
+		a.Title, a.Body = world[half+i].Title, world[half+i].Body
+		run = append(run, a)
+	}
+	run = append(run, world[half]) // the same id twice in the run: the later stays
+	run[len(run)-1].Body += " A closing line the run's first copy of it lacks."
+	opts := story.DefaultOptions
+	p := &Pipeline{Store: s, Stories: &opts, BatchArticles: 50}
+	if _, err := p.Run(ctx, emitAll(run)); err != nil {
+		t.Fatal(err)
+	}
+	if want := len(world) - half + 20; len(p.StoryDocs) != want {
+		t.Errorf("%d story docs kept, want one for each of the run's %d ids", len(p.StoryDocs), want)
+	}
+	known, err := story.Index(ctx, s, opts, p.StoryDocs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := story.Index(ctx, s, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	biggest := 0
+	for _, st := range built {
+		biggest = max(biggest, len(st.Members))
+	}
+	if len(built) < 10 || biggest < 3 {
+		t.Fatalf("%d stories, the biggest of %d: the world should make many, some big", len(built), biggest)
+	}
+	if !reflect.DeepEqual(known, built) {
+		t.Errorf("stories from the run's docs differ from stories from the stored texts")
+	}
+}
+
+func emitAll(arts []unspun.Article) func(func(unspun.Article) error) error {
+	return func(emit func(unspun.Article) error) error {
+		for _, a := range arts {
+			if err := emit(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}

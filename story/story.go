@@ -49,21 +49,32 @@ type Story struct {
 	First, Last time.Time // earliest and latest known publication dates (zero when none is known)
 }
 
-// doc is an article as clustering sees it: its metadata (the body is not
+// Doc is an article as clustering sees it: its metadata (the body is not
 // kept) and its weighted word counts. Building it is the costly part of
 // clustering (the words of the whole text); buildDocs and batch build them on
-// every core, and callers keep only them.
-type doc struct {
+// every core, a Builder builds them from the tokens another pass made (add's
+// analysis), and callers keep only them.
+type Doc struct {
 	Article unspun.Article // without its Body
 	terms   []uint64       // word hashes, ascending
 	counts  []float32      // weighted count of each term
 }
 
-// docBuilder builds docs, reusing its scratch space from one to the next.
-type docBuilder struct {
+// Builder builds Docs, an article at a time: Begin, then Sentence for
+// each sentence of the body in order, then End. It reuses its scratch space
+// from one article to the next; one goroutine uses it at a time. Built
+// from text.Sentences of the body and text.AppendTokens of each sentence,
+// a Doc is the same as clustering builds from the article itself.
+type Builder struct {
+	opts       Options
+	a          unspun.Article
+	sentences  int
 	words, tmp []weightedTerm
 	toks       []text.Token
 }
+
+// NewBuilder returns a Builder of Docs for clustering with opts.
+func NewBuilder(opts Options) *Builder { return &Builder{opts: opts} }
 
 // weightedTerm is one occurrence of a word, with its weight.
 type weightedTerm struct {
@@ -71,39 +82,49 @@ type weightedTerm struct {
 	weight float32
 }
 
-func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
-	b.words = b.words[:0]
-	add := func(s string, weight float32) {
-		b.toks = text.AppendTokens(b.toks[:0], s, 0)
-		for k, t := range b.toks {
-			if t.Number || len(t.Norm) < 2 {
-				continue
-			}
-			h := fingerprint.Hash(t.Norm)
-			if text.IsStopwordHashed(h, t.Norm) {
-				continue
-			}
-			w := weight
-			if t.Capital && k > 0 {
-				w *= float32(opts.NameWeight)
-			}
-			b.words = append(b.words, weightedTerm{h, w})
-		}
+// Begin starts the Doc of a: its title's words.
+func (b *Builder) Begin(a unspun.Article) {
+	b.a, b.sentences, b.words = a, 0, b.words[:0]
+	b.toks = text.AppendTokens(b.toks[:0], a.Title, 0)
+	b.add(b.toks, float32(b.opts.TitleWeight))
+}
+
+// Sentence adds the tokens of the body's next sentence.
+func (b *Builder) Sentence(toks []text.Token) {
+	w := float32(1)
+	if b.sentences < b.opts.LeadSentences {
+		w = float32(b.opts.LeadWeight)
 	}
-	add(a.Title, float32(opts.TitleWeight))
-	for k, sp := range text.Sentences(a.Body) {
-		w := float32(1)
-		if k < opts.LeadSentences {
-			w = float32(opts.LeadWeight)
+	b.sentences++
+	b.add(toks, w)
+}
+
+func (b *Builder) add(toks []text.Token, weight float32) {
+	for k, t := range toks {
+		if t.Number || len(t.Norm) < 2 {
+			continue
 		}
-		add(a.Body[sp.Start:sp.End], w)
+		h := fingerprint.Hash(t.Norm)
+		if text.IsStopwordHashed(h, t.Norm) {
+			continue
+		}
+		w := weight
+		if t.Capital && k > 0 {
+			w *= float32(b.opts.NameWeight)
+		}
+		b.words = append(b.words, weightedTerm{h, w})
 	}
+}
+
+// End returns the Doc begun.
+func (b *Builder) End() Doc {
 	// Sorted, each word's weights are summed in the order of the text, as a
 	// map from word to count summed them: the same float32 sums.
 	b.words, b.tmp = sortByTerm(b.words, b.tmp)
 	words := b.words
-	d := doc{Article: a}
+	d := Doc{Article: b.a}
 	d.Article.Body = ""
+	b.a = unspun.Article{}
 	n := 0
 	for i := range words {
 		if i == 0 || words[i].term != words[i-1].term {
@@ -118,6 +139,18 @@ func (b *docBuilder) doc(a unspun.Article, opts Options) doc {
 		d.counts[len(d.counts)-1] += w.weight
 	}
 	return d
+}
+
+// doc builds the Doc of a from its text.
+func (b *Builder) doc(a unspun.Article) Doc {
+	b.Begin(a)
+	var toks []text.Token
+	for _, sp := range text.Sentences(a.Body) {
+		toks = text.AppendTokens(toks[:0], a.Body[sp.Start:sp.End], 0)
+		b.Sentence(toks)
+	}
+	b.toks = toks[:0] // the longer buffer, for the next title
+	return b.End()
 }
 
 // sortByTerm sorts words by term, keeping the order of equal terms: a radix
@@ -148,16 +181,23 @@ func sortByTerm(words, tmp []weightedTerm) ([]weightedTerm, []weightedTerm) {
 	return words, tmp
 }
 
-// buildDocs builds the docs of arts on every core.
-func buildDocs(arts []unspun.Article, opts Options) []doc {
-	docs := make([]doc, len(arts))
+// buildDocs builds the docs of arts on every core, but for the articles
+// known has a doc of (by ID), which it takes with their metadata.
+func buildDocs(arts []unspun.Article, opts Options, known map[string]Doc) []Doc {
+	docs := make([]Doc, len(arts))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(arts)/64))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			var b docBuilder
+			b := NewBuilder(opts)
 			for i := w; i < len(arts); i += workers {
-				docs[i] = b.doc(arts[i], opts)
+				if d, ok := known[arts[i].ID]; ok {
+					d.Article = arts[i]
+					d.Article.Body = ""
+					docs[i] = d
+					continue
+				}
+				docs[i] = b.doc(arts[i])
 			}
 		})
 	}
@@ -172,10 +212,11 @@ func buildDocs(arts []unspun.Article, opts Options) []doc {
 // add.
 type batch struct {
 	opts    Options
+	known   map[string]Doc // docs built before, by article ID
 	pending []unspun.Article
 	work    chan []unspun.Article
 	done    chan struct{}
-	docs    []doc
+	docs    []Doc
 }
 
 // batchSize is how many articles batch hands over at a time.
@@ -188,7 +229,7 @@ func (b *batch) add(a unspun.Article) {
 		go func() {
 			defer close(b.done)
 			for arts := range b.work {
-				b.docs = append(b.docs, buildDocs(arts, b.opts)...)
+				b.docs = append(b.docs, buildDocs(arts, b.opts, b.known)...)
 			}
 		}()
 	}
@@ -200,9 +241,9 @@ func (b *batch) add(a unspun.Article) {
 
 // finish returns the docs of the articles taken, in order. add may not be
 // called after it.
-func (b *batch) finish() []doc {
+func (b *batch) finish() []Doc {
 	if b.work == nil {
-		return buildDocs(b.pending, b.opts)
+		return buildDocs(b.pending, b.opts, b.known)
 	}
 	b.work <- b.pending
 	close(b.work)
@@ -213,7 +254,13 @@ func (b *batch) finish() []doc {
 // Collect groups into stories the articles that each emits (an index scan,
 // a reader), keeping no more than two batches of their texts.
 func Collect(ctx context.Context, each func(emit func(unspun.Article) error) error, opts Options) ([]Story, error) {
-	b := batch{opts: opts}
+	return collect(ctx, each, opts, nil)
+}
+
+// collect is Collect taking from known the docs of the articles it has
+// (by ID) instead of building them.
+func collect(ctx context.Context, each func(emit func(unspun.Article) error) error, opts Options, known map[string]Doc) ([]Story, error) {
+	b := batch{opts: opts, known: known}
 	if err := each(func(a unspun.Article) error { b.add(a); return nil }); err != nil {
 		b.finish() // stops the batch's worker
 		return nil, err
@@ -226,7 +273,7 @@ func Collect(ctx context.Context, each func(emit func(unspun.Article) error) err
 // result depends on the input order only among articles of equal or
 // unknown dates. Document frequencies come from the articles themselves.
 func Cluster(ctx context.Context, arts []unspun.Article, opts Options) ([]Story, error) {
-	return clusterDocs(ctx, buildDocs(arts, opts), opts)
+	return clusterDocs(ctx, buildDocs(arts, opts, nil), opts)
 }
 
 // vec is an article's TF-IDF vector, L2-normalised: weights of the doc's
@@ -247,7 +294,7 @@ type cluster struct {
 }
 
 // similarity is the cosine of doc d's vector v and the cluster's centroid.
-func (c *cluster) similarity(d *doc, v vec) float64 {
+func (c *cluster) similarity(d *Doc, v vec) float64 {
 	if c.norm2 <= 0 {
 		return 0
 	}
@@ -255,10 +302,10 @@ func (c *cluster) similarity(d *doc, v vec) float64 {
 }
 
 // dot is the dot product of doc d's vector v and the cluster's sum.
-func (c *cluster) dot(d *doc, v vec) float64 { return dotSorted(d.terms, v, c.terms, c.sum) }
+func (c *cluster) dot(d *Doc, v vec) float64 { return dotSorted(d.terms, v, c.terms, c.sum) }
 
 // add makes doc number i (vector v) a member.
-func (c *cluster) add(i int32, d *doc, v vec) {
+func (c *cluster) add(i int32, d *Doc, v vec) {
 	var vv float64
 	for _, x := range v {
 		vv += float64(x) * float64(x)
@@ -347,7 +394,7 @@ func dotSorted(at []uint64, aw []float32, bt []uint64, bw []float32) float64 {
 }
 
 // clusterDocs groups docs into stories, as Cluster groups their articles.
-func clusterDocs(ctx context.Context, docs []doc, opts Options) ([]Story, error) {
+func clusterDocs(ctx context.Context, docs []Doc, opts Options) ([]Story, error) {
 	order := make([]int32, len(docs))
 	for i := range order {
 		order[i] = int32(i)
@@ -411,7 +458,7 @@ func clusterDocs(ctx context.Context, docs []doc, opts Options) ([]Story, error)
 	clear(byTerm)
 	if opts.MergeThreshold > 0 {
 		var err error
-		if cs, err = merge(ctx, cs, opts); err != nil {
+		if cs, err = merge(ctx, cs, tops, opts); err != nil {
 			return nil, err
 		}
 	}
@@ -438,7 +485,7 @@ func clusterDocs(ctx context.Context, docs []doc, opts Options) ([]Story, error)
 // candidateTerms terms. Document frequencies are counted in shards by term
 // (each worker counts its own terms over all docs) and the vectors built on
 // every core: both are the same whatever the number of workers.
-func vectors(docs []doc) ([]vec, [][]int) {
+func vectors(docs []Doc) ([]vec, [][]int) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(docs)/256))
 	shards := make([]map[uint64]int32, workers)
 	var wg sync.WaitGroup
@@ -485,20 +532,25 @@ func vectors(docs []doc) ([]vec, [][]int) {
 	return vecs, tops
 }
 
-// merge is the second pass: stories whose centroids are as similar as
+// merge is the second pass (docTops are the top terms of each doc's
+// vector, as vectors gives them): stories whose centroids are as similar as
 // MergeThreshold, and whose dates meet within the window, are one story
 // that the first pass split because their first articles differed (most
 // similar pair first). An online pass sees each article once; this lets the
 // story see its articles together. Only stories whose centroids share
 // minSharedTerms of their top terms are compared, each pair once; after a
 // merge, only the merged story's pairs are compared again.
-func merge(ctx context.Context, cs []*cluster, opts Options) ([]*cluster, error) {
+func merge(ctx context.Context, cs []*cluster, docTops [][]int, opts Options) ([]*cluster, error) {
 	byTop := map[uint64][]int32{} // stories by top term, ascending
 	tops := make([][]uint64, len(cs))
-	var top []int
+	var buf []int
 	for k, c := range cs {
 		terms := c.terms
-		top = topTerms(c.sum, candidateTerms, top[:0])
+		top := docTops[c.members[0]] // right when its sum is its one doc's vector
+		if len(c.members) > 1 {
+			buf = topTerms(c.sum, candidateTerms, buf[:0])
+			top = buf
+		}
 		tops[k] = make([]uint64, len(top))
 		for x, t := range top {
 			tops[k][x] = terms[t]
@@ -782,9 +834,11 @@ func datesMeet(a, b []time.Time, w time.Duration) bool {
 // those kept before, and returns them. The store's scan order (for Pebble,
 // the order articles were added) breaks ties between articles of one date.
 // Nothing may be put into s meanwhile, or the stories kept would leave it
-// out.
-func Index(ctx context.Context, s store.Store, opts Options) ([]Story, error) {
-	stories, err := Collect(ctx, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) }, opts)
+// out. known, if not nil, holds docs of stored articles by ID (built with
+// opts from the text s holds for them, as add's analysis builds them): those
+// are not built again.
+func Index(ctx context.Context, s store.Store, opts Options, known map[string]Doc) ([]Story, error) {
+	stories, err := collect(ctx, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) }, opts, known)
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,7 @@ func TestBatchKeepsOrder(t *testing.T) {
 	for _, a := range arts {
 		b.add(a)
 	}
-	got, want := b.finish(), buildDocs(arts, DefaultOptions)
+	got, want := b.finish(), buildDocs(arts, DefaultOptions, nil)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("batch built %d docs that differ from buildDocs' %d", len(got), len(want))
 	}
@@ -128,7 +128,7 @@ func TestDotBigStory(t *testing.T) {
 		c.sum = append(c.sum, float32(k%7)+0.5)
 	}
 	for _, terms := range [][]uint64{{0, 3, 4, 5998}, {1, 2}, {6000, 7000}, {9, 300, 301, 5997}} {
-		d := &doc{terms: terms}
+		d := &Doc{terms: terms}
 		v := make(vec, len(terms))
 		want := 0.0
 		for i, term := range terms {

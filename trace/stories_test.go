@@ -43,7 +43,7 @@ var stitchedPage = unspun.Article{ID: "farm/weekend-roundup", Site: "farm.test",
 func TestTraceNamesTheStitchedStories(t *testing.T) {
 	ctx := context.Background()
 	s := memoryStore(t, storyCorpus...)
-	stories, err := story.Index(ctx, s, story.DefaultOptions)
+	stories, err := story.Index(ctx, s, story.DefaultOptions, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,6 +58,13 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "\radded %d articles", total)
 		}
 	}}
+	if *stories {
+		// The articles' story docs are built from the tokens of their
+		// analysis, so that clustering below tokenises only the articles
+		// stored before this run.
+		opts := story.DefaultOptions
+		p.Stories = &opts
+	}
 	seen := map[string]bool{}
 	again := 0 // articles whose id came earlier in this run: the later replaces the earlier
 	stored, err := p.Run(ctx, func(emit func(unspun.Article) error) error {
@@ -91,7 +98,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	kept := ""
 	if *stories && stored > 0 {
 		t := time.Now()
-		st, err := story.Index(ctx, s, story.DefaultOptions)
+		st, err := story.Index(ctx, s, *p.Stories, p.StoryDocs)
 		if err != nil {
 			return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored)", err, stored))
 		}

@@ -84,7 +84,7 @@ func runStories(ctx context.Context, a *app, args []string) int {
 		if err == nil && !stored {
 			how = " (clustered now and kept: the index kept none, or articles were added since)"
 			var stories []story.Story
-			if stories, err = story.Index(ctx, s, story.DefaultOptions); err == nil {
+			if stories, err = story.Index(ctx, s, story.DefaultOptions, nil); err == nil {
 				err = printAll(stories)
 			}
 		}
