@@ -18,6 +18,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"sync"
 
 	unspun "github.com/unspun/unspun"
@@ -197,17 +198,14 @@ type Lookup struct {
 	// that puts articles must not share one.
 	Shared *PostingCache
 
-	// Dates, if set, holds the publication time of every stored article
-	// (Unix nanoseconds, 0 when unknown) by its number, and NotAfter, when
-	// not 0, is the time of the page being looked up: stored sentences of
-	// articles published after it get no vote. That is link's view, where
-	// an article's sources are the articles published before it.
-	Dates    []int64
+	// Dates, if set, are the publication times of the stored articles,
+	// and NotAfter, when not 0, is the time of the page being looked up:
+	// stored sentences of articles published after it get no vote. That is
+	// link's view, where an article's sources are the articles published
+	// before it.
+	Dates    *Dates
 	NotAfter int64
-	later    []uint64 // a bit per stored article, published after NotAfter, by 64s…
-	laterGen []uint32 // …each 64 valid when its generation is laterNow
-	laterNow uint32
-	laterOf  int64 // the NotAfter of generation laterNow
+	laterCut uint32 // articles whose rank is at least this are later: see markLater
 
 	cache map[uint64]postingList
 	votes votes // kept from call to call: its table keeps the size it grew to
@@ -504,44 +502,53 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	return out, nil
 }
 
-// markLater starts the bitmap of the stored articles published after
-// NotAfter. Every hit a page reads is tested, and a bitmap (12.5 KB for
-// 100k articles) stays in the first-level cache where the dates (800 KB)
-// do not. Its words are filled as hits reach them: filling it whole for
-// every page would make a run that traces every stored article quadratic.
+// Dates are the publication times of the stored articles, by number, with
+// each article's rank in time: every hit a page reads is tested for being
+// published after the page, and a rank compared with the page's cut is one
+// read of 4 bytes an article (the times themselves take 8, and comparing
+// them costs the same). Built once for a run, a Dates is shared by its
+// Lookups.
+type Dates struct {
+	sorted []int64  // the times, ascending
+	rank   []uint32 // each article's place in sorted
+}
+
+// NewDates ranks times: the publication time of each stored article by
+// number, in Unix nanoseconds, 0 when unknown (unknown dates rank first: an
+// article without a date may be the source of any other, as it is never
+// published after one).
+func NewDates(times []int64) *Dates {
+	order := make([]uint32, len(times))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(times[a], times[b]) })
+	d := &Dates{sorted: make([]int64, len(times)), rank: make([]uint32, len(times))}
+	for r, i := range order {
+		d.sorted[r], d.rank[i] = times[i], uint32(r)
+	}
+	return d
+}
+
+// cut returns the least rank of an article published after t: all those
+// of rank below it were published at or before t, whatever the order of
+// equal times.
+func (d *Dates) cut(t int64) uint32 {
+	return uint32(sort.Search(len(d.sorted), func(i int) bool { return d.sorted[i] > t }))
+}
+
+// markLater sets the cut of the articles published after NotAfter.
 func (l *Lookup) markLater() {
-	if l.NotAfter == 0 || l.NotAfter == l.laterOf && l.later != nil {
-		return
+	l.laterCut = math.MaxUint32
+	if l.Dates != nil && l.NotAfter != 0 {
+		l.laterCut = l.Dates.cut(l.NotAfter)
 	}
-	n := (len(l.Dates) + 63) / 64
-	if len(l.later) != n {
-		l.later, l.laterGen, l.laterNow = make([]uint64, n), make([]uint32, n), 0
-	}
-	l.laterNow++
-	if l.laterNow == 0 { // wrapped: no word may look filled
-		clear(l.laterGen)
-		l.laterNow = 1
-	}
-	l.laterOf = l.NotAfter
 }
 
 // isLater reports whether the stored article doc was published after
-// NotAfter.
+// NotAfter (articles stored after Dates was made are not).
 func (l *Lookup) isLater(doc uint32) bool {
-	w := int(doc >> 6)
-	if l.NotAfter == 0 || w >= len(l.later) {
-		return false
-	}
-	if l.laterGen[w] != l.laterNow {
-		var bits uint64
-		for k, d := range l.Dates[w*64 : min(w*64+64, len(l.Dates))] {
-			if d > l.NotAfter {
-				bits |= 1 << k
-			}
-		}
-		l.later[w], l.laterGen[w] = bits, l.laterNow
-	}
-	return l.later[w]&(1<<(doc&63)) != 0
+	return l.laterCut != math.MaxUint32 && int(doc) < len(l.Dates.rank) && l.Dates.rank[doc] >= l.laterCut
 }
 
 // Info returns the informative weight of a non-stopword unit of the

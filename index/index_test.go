@@ -224,30 +224,38 @@ func TestVotesTable(t *testing.T) {
 // TestLaterBitmap checks the later-article test against the dates
 // themselves, page after page, in any order of hits, across a wrap of the
 // generation counter.
-func TestLaterBitmap(t *testing.T) {
+func TestLaterDates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	dates := make([]int64, 1000)
 	for i := range dates {
 		if rng.IntN(5) > 0 {
-			dates[i] = rng.Int64N(1000) + 1 // 0: unknown, never later
+			dates[i] = rng.Int64N(300) + 1 // 0: unknown, never later; many ties
 		}
 	}
-	l := Lookup{Dates: dates}
+	dates[7] = math.MaxInt64
+	l := Lookup{Dates: NewDates(dates)}
 	for page := range 40 {
-		if page == 20 {
-			l.laterNow = math.MaxUint32 - 1 // the counter wraps within the next pages
-		}
-		l.NotAfter = rng.Int64N(1100)
-		if page%7 == 0 {
+		l.NotAfter = rng.Int64N(330)
+		switch page {
+		case 0, 7, 14:
 			l.NotAfter = 0 // a page without a date: nothing is later
+		case 1:
+			l.NotAfter = math.MaxInt64
+		case 2:
+			l.NotAfter = math.MinInt64 + 1
 		}
 		l.markLater()
-		for range 3000 {
-			doc := uint32(rng.IntN(len(dates) + 50)) // some past the end: articles added since
+		for doc := range uint32(len(dates) + 50) { // some past the end: articles added since
 			want := l.NotAfter != 0 && int(doc) < len(dates) && dates[doc] > l.NotAfter
 			if got := l.isLater(doc); got != want {
 				t.Fatalf("page %d (not after %d): doc %d (date %v) later = %v, want %v", page, l.NotAfter, doc, dates[min(int(doc), len(dates)-1)], got, want)
 			}
 		}
+	}
+	var none Lookup // no dates: nothing is later
+	none.NotAfter = 5
+	none.markLater()
+	if none.isLater(0) {
+		t.Error("a lookup without dates finds an article later")
 	}
 }

@@ -57,9 +57,9 @@ type Options struct {
 	// article is put.
 	Postings *index.PostingCache
 	// SourceDates, if set, are the publication times of the stored
-	// articles by number (index.Lookup.Dates): articles published after
+	// articles (index.Lookup.Dates): articles published after
 	// the traced one are then not looked up as its sources. Link's view.
-	SourceDates []int64
+	SourceDates *index.Dates
 }
 
 // DefaultOptions are the settings measured on the development sets (README).

@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/report"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/trace"
@@ -73,7 +74,7 @@ func (a *app) link(ctx context.Context, s store.Store, workers int, verbose bool
 	if err != nil {
 		return 0, err
 	}
-	opts.SourceDates = dates
+	opts.SourceDates = index.NewDates(dates)
 	var batch []store.Links
 	stored := 0
 	flush := func() error {
