@@ -17,6 +17,7 @@ import (
 const synthHelp = `
 Usage: unspun synth [--articles N] [--pages M] [--spin P] [--seed S] DIR
        unspun synth --world [--seed S] DIR
+       unspun synth --events [--articles N] [--seed S] DIR
 
 Writes a synthetic provenance set to DIR: corpus.jsonl (N source articles of
 about 600 words in an invented vocabulary), queries.jsonl (M farm pages, each
@@ -29,6 +30,12 @@ honest outlets writing their own articles and sometimes running a wire
 story word for word, the wire, and three farm networks of 3, 4 and 6 sites,
 each network with its own spin dictionary and favourite sources) and
 networks.json (each farm site's network: the truth to score --networks by).
+
+--events writes a story set instead, in the layout the stories scorer reads:
+articles.jsonl (N articles of about 400 words, in publication order, about
+events of one to eighty articles, each event in one of 50 topics whose words
+its articles share, its people often in other events too, running from
+hours to four months of a year) and gold.jsonl (each article's event).
 `
 
 func runSynth(ctx context.Context, a *app, args []string) int {
@@ -38,6 +45,7 @@ func runSynth(ctx context.Context, a *app, args []string) int {
 	spin := fs.Float64("spin", 0.3, "share of dictionary words a farm page swaps")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed writes the same set")
 	world := fs.Bool("world", false, "write a test world of honest outlets and farm networks for 'unspun sites'")
+	events := fs.Bool("events", false, "write a story set of articles about events for 'unspun stories'")
 	paths, code := a.parse(fs, args)
 	if code >= 0 {
 		return code
@@ -52,6 +60,18 @@ func runSynth(ctx context.Context, a *app, args []string) int {
 			return a.fail("synth", err)
 		}
 		fmt.Fprintf(a.stderr, "wrote a world of %d articles and %d farm sites to %s\n", len(w.Articles), len(w.Network), paths[0])
+		return exitOK
+	}
+	if *events {
+		if len(paths) != 1 || *articles < 1 {
+			fmt.Fprintln(a.stderr, "unspun synth: give one output directory and at least one article")
+			return exitUsage
+		}
+		n, err := writeEvents(ctx, paths[0], *articles, *seed)
+		if err != nil {
+			return a.fail("synth", err)
+		}
+		fmt.Fprintf(a.stderr, "wrote %d articles about %d events to %s\n", *articles, n, paths[0])
 		return exitOK
 	}
 	if len(paths) != 1 || *articles < 6 || *pages < 0 || *spin < 0 || *spin > 1 {
@@ -115,6 +135,41 @@ func writeSynth(ctx context.Context, dir string, articles, pages int, spin float
 	return writeLines(filepath.Join(dir, "gold.jsonl"), func(emit func(any) error) error {
 		for _, gold := range golds {
 			if err := emit(gold); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeEvents writes a story set of n articles and returns its number of
+// events.
+func writeEvents(ctx context.Context, dir string, n int, seed uint64) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	type goldLine struct {
+		ID    string `json:"id"`
+		Story string `json:"story"`
+	}
+	var gold []goldLine
+	events := map[int]bool{}
+	err := writeLines(filepath.Join(dir, "articles.jsonl"), func(emit func(any) error) error {
+		return synth.Events(synth.EventOptions{Seed: seed, Articles: n}, func(ea synth.EventArticle) error {
+			if len(gold)%1024 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			gold = append(gold, goldLine{ea.ID, fmt.Sprintf("event-%d", ea.Event)})
+			events[ea.Event] = true
+			return emit(report.Record(ea.Article))
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(events), writeLines(filepath.Join(dir, "gold.jsonl"), func(emit func(any) error) error {
+		for _, g := range gold {
+			if err := emit(g); err != nil {
 				return err
 			}
 		}
