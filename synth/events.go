@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -119,7 +118,7 @@ func Events(opts EventOptions, emit func(EventArticle) error) error {
 		if rng.IntN(10) == 0 {
 			length /= 5
 		}
-		focus := 0.3 + rng.Float64()
+		about := &aboutEvent{ev, topics[ev.topic], 0.3 + rng.Float64()}
 		for words < length {
 			if b.Len() > 0 {
 				b.WriteString("\n\n")
@@ -128,7 +127,7 @@ func Events(opts EventOptions, emit func(EventArticle) error) error {
 				if k > 0 {
 					b.WriteByte(' ')
 				}
-				words += g.eventSentence(&b, ev, topics[ev.topic], focus)
+				words += g.sentence(&b, about)
 			}
 		}
 		site := fmt.Sprintf("outlet%03d.test", rng.IntN(g.opts.Sites))
@@ -145,45 +144,36 @@ func Events(opts EventOptions, emit func(EventArticle) error) error {
 	return nil
 }
 
-// eventSentence writes a sentence of an article about ev, whose topic's
-// words are topic, and returns its words: a sentence like sentence's, where
-// content words and names are the event's own, or its topic's, as often as
-// evWord, topicWord and evName say.
-func (g *Generator) eventSentence(b *strings.Builder, ev *event, topic []string, focus float64) int {
-	rng := g.rng
-	n := max(8, min(35, int(rng.NormFloat64()*7+20)))
-	for i := range n {
-		var w string
-		switch p := rng.Float64(); {
-		case p < 0.42:
-			w = function[rng.IntN(len(function))]
-		case p < 0.52:
-			if rng.Float64() < evName*focus {
-				w = ev.names[rng.IntN(len(ev.names))]
-			} else {
-				w = g.names[g.nameZipf.Uint64()]
-			}
-		case p < 0.56:
-			w = strconv.Itoa(rng.IntN(5000))
-		default:
-			switch q := rng.Float64(); {
-			case q < evWord*focus:
-				w = ev.words[rng.IntN(len(ev.words))]
-			case q < evWord*focus+topicWord:
-				w = topic[rng.IntN(len(topic))]
-			default:
-				w = g.words[g.wordZipf.Uint64()]
-			}
-		}
-		if i == 0 {
-			w = strings.ToUpper(w[:1]) + w[1:]
-		} else {
-			b.WriteByte(' ')
-		}
-		b.WriteString(w)
+// aboutEvent is what an article says about its event: the event, its
+// topic's words and the article's focus.
+type aboutEvent struct {
+	ev    *event
+	topic []string
+	focus float64
+}
+
+// name is a name of a sentence about a (nil: of none): one of the event's
+// people as often as evName (times the focus), else one in the news.
+func (g *Generator) name(a *aboutEvent) string {
+	if a != nil && g.rng.Float64() < evName*a.focus {
+		return a.ev.names[g.rng.IntN(len(a.ev.names))]
 	}
-	b.WriteByte('.')
-	return n
+	return g.names[g.nameZipf.Uint64()]
+}
+
+// word is a content word of a sentence about a (nil: of none): the event's
+// own or its topic's as often as evWord (times the focus) and topicWord
+// say, else any.
+func (g *Generator) word(a *aboutEvent) string {
+	if a != nil {
+		switch q := g.rng.Float64(); {
+		case q < evWord*a.focus:
+			return a.ev.words[g.rng.IntN(len(a.ev.words))]
+		case q < evWord*a.focus+topicWord:
+			return a.topic[g.rng.IntN(len(a.topic))]
+		}
+	}
+	return g.words[g.wordZipf.Uint64()]
 }
 
 // The shares of an article's words that are its event's and its topic's.

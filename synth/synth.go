@@ -98,7 +98,10 @@ func New(opts Options) *Generator {
 	return g
 }
 
-func (g *Generator) sentence(b *strings.Builder) {
+// sentence writes a sentence of 8–35 words and returns its words: function
+// words, names, numbers and content words, and with about, the words of an
+// event among them (nil: none).
+func (g *Generator) sentence(b *strings.Builder, about *aboutEvent) int {
 	n := max(8, min(35, int(g.rng.NormFloat64()*7+20)))
 	for i := range n {
 		var w string
@@ -106,11 +109,11 @@ func (g *Generator) sentence(b *strings.Builder) {
 		case p < 0.42:
 			w = function[g.rng.IntN(len(function))]
 		case p < 0.52:
-			w = g.names[g.nameZipf.Uint64()]
+			w = g.name(about)
 		case p < 0.56:
 			w = strconv.Itoa(g.rng.IntN(5000))
 		default:
-			w = g.words[g.wordZipf.Uint64()]
+			w = g.word(about)
 		}
 		if i == 0 {
 			w = strings.ToUpper(w[:1]) + w[1:]
@@ -123,6 +126,7 @@ func (g *Generator) sentence(b *strings.Builder) {
 		}
 	}
 	b.WriteByte('.')
+	return n
 }
 
 // Article returns the next source article: about WordsPerArticle words in
@@ -141,7 +145,7 @@ func (g *Generator) Article() unspun.Article {
 				b.WriteByte(' ')
 			}
 			start := b.Len()
-			g.sentence(&b)
+			g.sentence(&b, nil)
 			words += strings.Count(b.String()[start:], " ") + 1
 		}
 	}
@@ -197,7 +201,7 @@ func (g *Generator) Page(id string, sources []unspun.Article, perSource int, spi
 	}
 	for range noise {
 		var b strings.Builder
-		g.sentence(&b)
+		g.sentence(&b, nil)
 		pieces = append(pieces, piece{b.String(), ""})
 	}
 	g.rng.Shuffle(len(pieces), func(i, j int) { pieces[i], pieces[j] = pieces[j], pieces[i] })
