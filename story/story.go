@@ -74,7 +74,7 @@ type Builder struct {
 	a          unspun.Article
 	sentences  int
 	words, tmp []weightedTerm
-	toks       []text.Token
+	toks, body []text.Token // the title's tokens; a sentence's, in doc
 }
 
 // NewBuilder returns a Builder of Docs for clustering with opts.
@@ -148,12 +148,10 @@ func (b *Builder) End() Doc {
 // doc builds the Doc of a from its text.
 func (b *Builder) doc(a unspun.Article) Doc {
 	b.Begin(a)
-	var toks []text.Token
 	for _, sp := range text.Sentences(a.Body) {
-		toks = text.AppendTokens(toks[:0], a.Body[sp.Start:sp.End], 0)
-		b.Sentence(toks)
+		b.body = text.AppendTokens(b.body[:0], a.Body[sp.Start:sp.End], 0)
+		b.Sentence(b.body)
 	}
-	b.toks = toks[:0] // the longer buffer, for the next title
 	return b.End()
 }
 
@@ -286,14 +284,13 @@ type vec []float32
 
 // cluster is a story being built: its members (doc numbers, in the order
 // they joined), the sum of their vectors (terms ascending, so that a doc is
-// compared with it in one merge-walk of two sorted lists) and its squared
-// norm (kept as members join, so that the centroid is never renormalised),
-// and its members' known dates, ascending.
+// compared with it in one merge-walk of two sorted lists), its sum's dot
+// product with the mean of all vectors (see centering), and its members'
+// known dates, ascending.
 type cluster struct {
 	members []int32
 	terms   []uint64
 	sum     []float32 // a one-member story shares its member's vector: never changed in place
-	norm2   float64
 	dates   []time.Time
 	smu     float64 // the sum's dot product with the mean vector
 }
@@ -353,11 +350,6 @@ func (c *cluster) dot(d *Doc, v vec) float64 { return dotSorted(d.terms, v, c.te
 
 // add makes doc number i (vector v) a member.
 func (c *cluster) add(i int32, d *Doc, v vec, cen *centering) {
-	var vv float64
-	for _, x := range v {
-		vv += float64(x) * float64(x)
-	}
-	c.norm2 += 2*c.dot(d, v) + vv
 	if len(c.members) == 0 {
 		c.terms, c.sum = d.terms, v // most stories keep one member: no copy
 	} else {
@@ -372,7 +364,6 @@ func (c *cluster) add(i int32, d *Doc, v vec, cen *centering) {
 
 // absorb makes b's members c's.
 func (c *cluster) absorb(b *cluster) {
-	c.norm2 += 2*dotSorted(c.terms, c.sum, b.terms, b.sum) + b.norm2
 	c.smu += b.smu
 	c.terms, c.sum = addSorted(c.terms, c.sum, b.terms, b.sum)
 	c.members = append(c.members, b.members...)
@@ -689,7 +680,7 @@ func merge(ctx context.Context, cs []*cluster, docTops [][]int, cen *centering, 
 	}
 	similar := func(p pair) {
 		a, b := cs[p.i], cs[p.j]
-		if !datesMeet(a.dates, b.dates, opts.Window) || a.norm2 <= 0 || b.norm2 <= 0 {
+		if !datesMeet(a.dates, b.dates, opts.Window) || len(a.terms) == 0 || len(b.terms) == 0 {
 			return
 		}
 		if sim := cen.pairSimilarity(a, b, dot(p)); sim >= opts.MergeThreshold {
