@@ -4,7 +4,8 @@
 // articles, all vectors less the mean of all articles: see centering),
 // among the stories with a member published within Window of it, when that
 // similarity reaches Threshold; otherwise it starts a story. A second pass
-// joins stories as similar as MergeThreshold. An article is a TF-IDF vector
+// joins stories as similar as MergeThreshold, or, when no dates of the two
+// meet within Window, as ResurfaceThreshold (a story back after months). An article is a TF-IDF vector
 // of its words, the headline and lead weighted up (they name the event) and
 // capitalised words weighted up (names of people, places and organisations
 // tell events apart better than the words every story uses).
@@ -38,12 +39,19 @@ type Options struct {
 	// their pairs of articles) at which the second pass joins them; 0 turns
 	// the pass off.
 	MergeThreshold float64
+	// ResurfaceThreshold is the least similarity at which the second pass
+	// joins two stories whose dates do not meet within Window: a story that
+	// comes back after months (the verdict a year after the crash, a reprint,
+	// the next round of the same dispute) is one story, but after a long gap
+	// a shared place or topic is no longer evidence enough, so it needs more
+	// than MergeThreshold. 0 never joins them.
+	ResurfaceThreshold float64
 }
 
 // DefaultOptions are the settings measured on the development set and on
 // synthetic event streams of 10,000 and 100,000 articles (README).
 var DefaultOptions = Options{Threshold: 0.08, Window: 180 * 24 * time.Hour,
-	TitleWeight: 3, LeadWeight: 2, NameWeight: 2, LeadSentences: 3, MergeThreshold: 0.08}
+	TitleWeight: 3, LeadWeight: 2, NameWeight: 2, LeadSentences: 3, MergeThreshold: 0.08, ResurfaceThreshold: 0.16}
 
 // Story is a group of articles about one event, in the order they joined.
 type Story struct {
@@ -634,10 +642,9 @@ func vectors(docs []Doc) ([]vec, [][]int, *centering) {
 }
 
 // merge is the second pass (docTops are the top terms of each doc's
-// vector, as vectors gives them): stories whose centroids are as similar as
-// MergeThreshold, and whose dates meet within the window, are one story
-// that the first pass split because their first articles differed (most
-// similar pair first). An online pass sees each article once; this lets the
+// vector, as vectors gives them): stories as similar as mergeBar asks are
+// one story that the first pass split because their first articles differed
+// or because it came back after the window (most similar pair first). An online pass sees each article once; this lets the
 // story see its articles together. Only stories whose centroids share
 // minSharedTerms of their top terms are compared, each pair once; after a
 // merge, only the merged story's pairs are compared again.
@@ -680,10 +687,14 @@ func merge(ctx context.Context, cs []*cluster, docTops [][]int, cen *centering, 
 	}
 	similar := func(p pair) {
 		a, b := cs[p.i], cs[p.j]
-		if !datesMeet(a.dates, b.dates, opts.Window) || len(a.terms) == 0 || len(b.terms) == 0 {
+		if len(a.terms) == 0 || len(b.terms) == 0 {
 			return
 		}
-		if sim := cen.pairSimilarity(a, b, dot(p)); sim >= opts.MergeThreshold {
+		need := mergeBar(a.dates, b.dates, opts)
+		if need <= 0 {
+			return
+		}
+		if sim := cen.pairSimilarity(a, b, dot(p)); sim >= need {
 			heap.Push(&queue, candidate{p, sim, version[p.i], version[p.j]})
 		}
 	}
@@ -909,6 +920,16 @@ func ordered(a, b int32) pair {
 		a, b = b, a
 	}
 	return pair{a, b}
+}
+
+// mergeBar returns the similarity at which the second pass joins stories
+// of these dates (each ascending): MergeThreshold when they meet within the
+// window, ResurfaceThreshold when they do not; 0 or less means never.
+func mergeBar(a, b []time.Time, opts Options) float64 {
+	if datesMeet(a, b, opts.Window) {
+		return opts.MergeThreshold
+	}
+	return opts.ResurfaceThreshold
 }
 
 // datesMeet reports whether some date of a is within w of some date of b

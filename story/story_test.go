@@ -17,8 +17,9 @@ func art(id, title, body string, published time.Time) unspun.Article {
 	return unspun.Article{ID: id, Title: title, Body: body, Published: published}
 }
 
-// Invented coverage of two events in one week, and of the first event's
-// anniversary two years later.
+// Invented coverage of two events in one week, of the first event's
+// anniversary two years later, and of another event in one of its towns
+// two years after that.
 var (
 	flood1 = art("herald/flood", "Glacier lake bursts above Brenno",
 		"A glacier lake above Brenno burst its moraine wall on Friday night. Residents of Brenno were moved to the sports hall in Ostrava Nova. The Tarn rose two metres.", day(3, 14))
@@ -32,6 +33,8 @@ var (
 		"The Lisk tram strike went into a second day as the drivers' union rejected the transport authority's pay offer. Commuters crowded the harbour buses again.", day(3, 17))
 	anniversary = art("herald/anniversary", "Brenno remembers the glacier lake flood",
 		"Two years after the glacier lake burst above Brenno, residents gathered at the moraine wall. The Tarn runs quietly below the new flood walls.", time.Date(2033, 3, 14, 9, 0, 0, 0, time.UTC))
+	hall = art("courier/hall", "Ostrava Nova opens its new sports hall",
+		"Ostrava Nova opened a sports hall on Saturday, with courts for handball and a climbing wall. The mayor said the town had waited twelve years for it.", time.Date(2035, 5, 2, 9, 0, 0, 0, time.UTC))
 )
 
 func ids(stories []Story) [][]string {
@@ -47,14 +50,60 @@ func ids(stories []Story) [][]string {
 }
 
 func TestCluster(t *testing.T) {
-	got := ids(clustered(t, []unspun.Article{strike2, flood1, anniversary, strike1, flood3, flood2}))
+	arts := []unspun.Article{strike2, flood1, anniversary, hall, strike1, flood3, flood2}
+	got := ids(clustered(t, arts))
 	want := [][]string{
-		{"herald/flood", "courier/flood", "radio/aid"}, // publication order within a story
+		// Publication order within a story; the anniversary, two years on,
+		// tells of the same flood in the same words: the story resurfaced.
+		{"herald/flood", "courier/flood", "radio/aid", "herald/anniversary"},
 		{"lisk/strike", "post/strike"},
-		{"herald/anniversary"}, // the same words two years later: another story
+		{"courier/hall"}, // only the town and its sports hall in common
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("stories %q, want %q", got, want)
+	}
+	// Without the higher bar after the window, the town's name and its
+	// hall would be enough to join the story.
+	low := DefaultOptions
+	low.ResurfaceThreshold = low.MergeThreshold
+	ss, err := Cluster(context.Background(), arts, low)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ss); len(got) != 2 {
+		t.Errorf("ResurfaceThreshold = MergeThreshold: stories %q, want the hall joined to the flood", got)
+	}
+	none := DefaultOptions
+	none.ResurfaceThreshold = 0
+	if ss, err = Cluster(context.Background(), arts, none); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(ss); len(got) != 4 {
+		t.Errorf("ResurfaceThreshold 0: stories %q, want the anniversary a story of its own", got)
+	}
+}
+
+func TestMergeBar(t *testing.T) {
+	opts := Options{Window: 10 * 24 * time.Hour, MergeThreshold: 0.1, ResurfaceThreshold: 0.3}
+	never := opts
+	never.ResurfaceThreshold = 0
+	for _, c := range []struct {
+		name string
+		a, b []time.Time
+		opts Options
+		want float64
+	}{
+		{"the same day", []time.Time{day(3, 1)}, []time.Time{day(3, 1)}, opts, 0.1},
+		{"the window to the hour", []time.Time{day(3, 1)}, []time.Time{day(3, 11)}, opts, 0.1},
+		{"an hour past the window", []time.Time{day(3, 1)}, []time.Time{day(3, 11).Add(time.Hour)}, opts, 0.3},
+		{"a member of each meets", []time.Time{day(1, 1), day(6, 1)}, []time.Time{day(3, 1), day(6, 5)}, opts, 0.1},
+		{"months apart", []time.Time{day(1, 1), day(1, 5)}, []time.Time{day(9, 1)}, opts, 0.3},
+		{"months apart, never", []time.Time{day(1, 1)}, []time.Time{day(9, 1)}, never, 0},
+		{"no dates meet any", nil, []time.Time{day(9, 1)}, never, 0.1},
+	} {
+		if got := mergeBar(c.a, c.b, c.opts); got != c.want {
+			t.Errorf("%s: bar %v, want %v", c.name, got, c.want)
+		}
 	}
 }
 
