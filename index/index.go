@@ -206,6 +206,9 @@ type Lookup struct {
 	Dates    *Dates
 	NotAfter int64
 	laterCut uint32 // articles whose rank is at least this are later: see markLater
+	// Articles numbered below laterFrom are not later, and those numbered
+	// from laterAll to the end of Dates all are: see Dates.
+	laterFrom, laterAll uint32
 
 	cache map[uint64]postingList
 	votes votes // kept from call to call: its table keeps the size it grew to
@@ -441,22 +444,26 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		for _, w := range list {
 			switch {
 			case w.check != 0:
-				for _, h := range w.hits {
-					if h.Check == w.check && !l.isLater(h.Doc) {
-						v := votes.at(refOf(h), true)
-						v.score += w.weight
-						v.band = true
+				for _, hits := range l.earlier(w.hits) {
+					for _, h := range hits {
+						if h.Check == w.check && !l.isLater(h.Doc) {
+							v := votes.at(refOf(h), true)
+							v.score += w.weight
+							v.band = true
+						}
 					}
 				}
 				continue
 			case remaining >= need || len(w.hits) <= 4*len(votes.list):
 				admit := remaining >= need
-				for _, h := range w.hits {
-					if l.isLater(h.Doc) {
-						continue
-					}
-					if v := votes.at(refOf(h), admit); v != nil {
-						v.score += w.weight
+				for _, hits := range l.earlier(w.hits) {
+					for _, h := range hits {
+						if l.isLater(h.Doc) {
+							continue
+						}
+						if v := votes.at(refOf(h), admit); v != nil {
+							v.score += w.weight
+						}
 					}
 				}
 			default:
@@ -508,9 +515,19 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 // read of 4 bytes an article (the times themselves take 8, and comparing
 // them costs the same). Built once for a run, a Dates is shared by its
 // Lookups.
+//
+// It also keeps, for every cut, the least number of an article at or above
+// it and the greatest below it. Articles are numbered as they are added, and
+// crawls and archives are mostly added in time order: then a page's later
+// articles are a block at the end of each posting list (sorted by number),
+// which the page skips without reading, and the hits before the least later
+// number need no test. In any other order nothing is skipped and the answer
+// is the same.
 type Dates struct {
-	sorted []int64  // the times, ascending
-	rank   []uint32 // each article's place in sorted
+	sorted    []int64  // the times, ascending
+	rank      []uint32 // each article's place in sorted
+	leastFrom []uint32 // [r]: the least number of an article of rank r or more (len(rank) when none)
+	mostBelow []uint32 // [r]: one more than the greatest number of an article of rank below r (0 when none)
 }
 
 // NewDates ranks times: the publication time of each stored article by
@@ -523,9 +540,16 @@ func NewDates(times []int64) *Dates {
 		order[i] = uint32(i)
 	}
 	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(times[a], times[b]) })
-	d := &Dates{sorted: make([]int64, len(times)), rank: make([]uint32, len(times))}
+	n := len(times)
+	d := &Dates{sorted: make([]int64, n), rank: make([]uint32, n),
+		leastFrom: make([]uint32, n+1), mostBelow: make([]uint32, n+1)}
 	for r, i := range order {
 		d.sorted[r], d.rank[i] = times[i], uint32(r)
+		d.mostBelow[r+1] = max(d.mostBelow[r], i+1)
+	}
+	d.leastFrom[n] = uint32(n)
+	for r := n - 1; r >= 0; r-- {
+		d.leastFrom[r] = min(d.leastFrom[r+1], order[r])
 	}
 	return d
 }
@@ -539,16 +563,31 @@ func (d *Dates) cut(t int64) uint32 {
 
 // markLater sets the cut of the articles published after NotAfter.
 func (l *Lookup) markLater() {
-	l.laterCut = math.MaxUint32
+	l.laterCut, l.laterFrom, l.laterAll = math.MaxUint32, math.MaxUint32, math.MaxUint32
 	if l.Dates != nil && l.NotAfter != 0 {
 		l.laterCut = l.Dates.cut(l.NotAfter)
+		l.laterFrom, l.laterAll = l.Dates.leastFrom[l.laterCut], l.Dates.mostBelow[l.laterCut]
 	}
 }
 
 // isLater reports whether the stored article doc was published after
 // NotAfter (articles stored after Dates was made are not).
 func (l *Lookup) isLater(doc uint32) bool {
-	return l.laterCut != math.MaxUint32 && int(doc) < len(l.Dates.rank) && l.Dates.rank[doc] >= l.laterCut
+	return doc >= l.laterFrom && l.laterCut != math.MaxUint32 && int(doc) < len(l.Dates.rank) && l.Dates.rank[doc] >= l.laterCut
+}
+
+// earlier returns the parts of hits (sorted by number) that may hold
+// articles not later than the page: it leaves out the block numbered from
+// laterAll to the end of Dates, all of them later. The parts still hold
+// later articles numbered before laterAll: isLater tells them.
+func (l *Lookup) earlier(hits []store.Hit) [2][]store.Hit {
+	if l.laterAll == math.MaxUint32 || len(hits) == 0 || hits[len(hits)-1].Doc < l.laterAll {
+		return [2][]store.Hit{hits, nil}
+	}
+	end := uint32(len(l.Dates.rank))
+	i, _ := slices.BinarySearchFunc(hits, l.laterAll, func(h store.Hit, doc uint32) int { return cmp.Compare(h.Doc, doc) })
+	j, _ := slices.BinarySearchFunc(hits[i:], end, func(h store.Hit, doc uint32) int { return cmp.Compare(h.Doc, doc) })
+	return [2][]store.Hit{hits[:i], hits[i+j:]}
 }
 
 // Info returns the informative weight of a non-stopword unit of the

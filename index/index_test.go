@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	unspun "github.com/unspun/unspun"
@@ -221,7 +222,7 @@ func TestVotesTable(t *testing.T) {
 	}
 }
 
-// TestLaterBitmap checks the later-article test against the dates
+// TestLaterDates checks the later-article test against the dates
 // themselves, page after page, in any order of hits, across a wrap of the
 // generation counter.
 func TestLaterDates(t *testing.T) {
@@ -257,5 +258,64 @@ func TestLaterDates(t *testing.T) {
 	none.markLater()
 	if none.isLater(0) {
 		t.Error("a lookup without dates finds an article later")
+	}
+}
+
+// TestEarlierHits checks that skipping the block of later articles keeps
+// every hit of an article not later than the page, when articles were
+// numbered in time order (the block is skipped), nearly so, and at random.
+func TestEarlierHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, order := range []string{"in time order", "nearly", "at random"} {
+		dates := make([]int64, 500)
+		for i := range dates {
+			switch order {
+			case "in time order":
+				dates[i] = int64(i/3) + 1 // ties too
+			case "nearly":
+				dates[i] = int64(i) + rng.Int64N(20) + 1
+			default:
+				dates[i] = rng.Int64N(600) + 1
+			}
+			if rng.IntN(20) == 0 {
+				dates[i] = 0 // unknown: never later
+			}
+		}
+		l := Lookup{Dates: NewDates(dates)}
+		skipped := 0
+		for page := range 200 {
+			l.NotAfter = rng.Int64N(700) - 50
+			if page == 0 {
+				l.NotAfter = 0
+			}
+			l.markLater()
+			var hits []store.Hit
+			for doc := range uint32(len(dates) + 20) { // some added since Dates
+				if rng.IntN(3) == 0 {
+					hits = append(hits, store.Hit{Doc: doc, Sentence: uint16(rng.IntN(4))})
+				}
+			}
+			var want, got []store.Hit
+			for _, h := range hits {
+				if l.NotAfter == 0 || int(h.Doc) >= len(dates) || dates[h.Doc] <= l.NotAfter {
+					want = append(want, h)
+				}
+			}
+			parts := l.earlier(hits)
+			skipped += len(hits) - len(parts[0]) - len(parts[1])
+			for _, part := range parts {
+				for _, h := range part {
+					if !l.isLater(h.Doc) {
+						got = append(got, h)
+					}
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s, page %d (not after %d): kept %v, want %v", order, page, l.NotAfter, got, want)
+			}
+		}
+		if order == "in time order" && skipped == 0 {
+			t.Errorf("%s: no hit skipped", order)
+		}
 	}
 }
