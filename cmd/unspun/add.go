@@ -7,11 +7,13 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/ingest"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/story"
 )
 
@@ -95,40 +97,87 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	elapsed := time.Since(start)
-	kept := ""
+	// With --link the stories are clustered while the articles are linked:
+	// neither needs the other (PutLinks, unlike Put, leaves the stories
+	// fresh), clustering is mostly one goroutine, and linking leaves about
+	// a fifth of two cores idle, so most of clustering's time is hidden.
+	var clusters clustering
 	if *stories && stored > 0 {
-		t := time.Now()
-		st, err := story.Index(ctx, s, *p.Stories, p.StoryDocs)
-		if err != nil {
-			return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored)", err, stored))
-		}
-		kept = fmt.Sprintf("; %s kept in %.2fs", storiesCount(len(st)), time.Since(t).Seconds())
+		clusters = clusterIndex(ctx, s, *p.Stories, p.StoryDocs)
 	}
 	replaced := ""
 	if again > 0 {
 		replaced = fmt.Sprintf(" (%d of them replaced an article with the same id given earlier in this run)", again)
 	}
-	fmt.Fprintf(a.stderr, "%s%s, in %.2fs (%.0f articles/s)%s\n",
-		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9), kept)
-	if *link && stored > 0 {
-		// Every article is stored before any is linked, so that each finds
-		// the sources it was copied from whatever their order in the input.
-		ids := slices.Sorted(maps.Keys(seen))
-		n, err := a.link(ctx, s, runtime.GOMAXPROCS(0), *verbose, func(emit func(unspun.Article) error) error {
-			for _, id := range ids {
-				art, err := s.Get(ctx, id)
-				if err != nil {
-					return err
-				}
-				if err := emit(art); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if code := a.linked("add", n, err); code != exitOK {
-			return code
+	added := fmt.Sprintf("%s%s, in %.2fs (%.0f articles/s)",
+		in.summary("added", stored), replaced, elapsed.Seconds(), float64(stored)/max(elapsed.Seconds(), 1e-9))
+	if !*link || stored == 0 {
+		kept, err := clusters.wait()
+		if err != nil {
+			return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored)", err, stored))
 		}
+		fmt.Fprintf(a.stderr, "%s%s\n", added, kept)
+		return in.status()
+	}
+	fmt.Fprintln(a.stderr, added)
+	// Every article is stored before any is linked, so that each finds
+	// the sources it was copied from whatever their order in the input.
+	ids := slices.Sorted(maps.Keys(seen))
+	n, err := a.link(ctx, s, runtime.GOMAXPROCS(0), *verbose, func(emit func(unspun.Article) error) error {
+		for _, id := range ids {
+			art, err := s.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := emit(art); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	kept, kerr := clusters.wait() // before the store closes, whatever linking did
+	if code := a.linked("add", n, err); code != exitOK {
+		return code
+	}
+	if kerr != nil {
+		return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored and linked)", kerr, stored))
+	}
+	if kept != "" {
+		fmt.Fprintln(a.stderr, strings.TrimPrefix(kept, "; "))
 	}
 	return in.status()
+}
+
+// clustered is how clustering the index ended.
+type clustered struct {
+	stories int
+	took    time.Duration
+	err     error
+}
+
+// clustering is a clustering of the index under way, or none when nil.
+type clustering <-chan clustered
+
+// wait waits for the clustering to end and says what it kept.
+func (c clustering) wait() (kept string, err error) {
+	if c == nil {
+		return "", nil
+	}
+	r := <-c
+	if r.err != nil {
+		return "", r.err
+	}
+	return fmt.Sprintf("; %s kept in %.2fs", storiesCount(r.stories), r.took.Seconds()), nil
+}
+
+// clusterIndex clusters the index's articles into stories and keeps them,
+// in a goroutine of its own.
+func clusterIndex(ctx context.Context, s store.Store, opts story.Options, known map[string]story.Doc) clustering {
+	done := make(chan clustered, 1)
+	go func() {
+		t := time.Now()
+		st, err := story.Index(ctx, s, opts, known)
+		done <- clustered{len(st), time.Since(t), err}
+	}()
+	return done
 }

@@ -25,8 +25,14 @@ import (
 func TestSitesDemoGolden(t *testing.T) {
 	f := demoFiles(t)
 	db := filepath.Join(t.TempDir(), "idx")
-	if r := runCLI(t, "", "add", "--db", db, "--link", f.Corpus, f.Farm); r.code != exitOK || !strings.Contains(r.stderr, "linked 17 articles") {
+	if r := runCLI(t, "", "add", "--db", db, "--link", f.Corpus, f.Farm); r.code != exitOK || !strings.Contains(r.stderr, "linked 17 articles") || !strings.Contains(r.stderr, "stories kept") {
 		t.Fatalf("add --link: %d %s", r.code, r.stderr)
+	}
+	// The stories, clustered while the articles were linked, are kept and
+	// are those of the same articles clustered from their files.
+	kept := runCLI(t, "", "stories", "--db", db, "--format", "json")
+	if fromFiles := runCLI(t, "", "stories", "--format", "json", f.Corpus, f.Farm); !strings.Contains(kept.stderr, "(kept in the index)") || kept.stdout != fromFiles.stdout {
+		t.Errorf("stories after add --link (%s):\n%s\nwant those of the files:\n%s", kept.stderr, kept.stdout, fromFiles.stdout)
 	}
 	r := runCLI(t, "", "sites", "--db", db, "--networks")
 	if r.code != exitOK {
