@@ -5,10 +5,11 @@
 // among the stories with a member published within Window of it, when that
 // similarity reaches Threshold; otherwise it starts a story. A second pass
 // joins stories as similar as MergeThreshold, or, when no dates of the two
-// meet within Window, as ResurfaceThreshold (a story back after months). An article is a TF-IDF vector
-// of its words, the headline and lead weighted up (they name the event) and
-// capitalised words weighted up (names of people, places and organisations
-// tell events apart better than the words every story uses).
+// meet within Window, as ResurfaceThreshold (a story back after months).
+// An article is a TF-IDF vector of its words, the headline and lead
+// weighted up (they name the event) and capitalised words weighted up
+// (names of people, places and organisations tell events apart better than
+// the words every story uses).
 package story
 
 import (
