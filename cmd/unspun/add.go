@@ -26,7 +26,9 @@ Articles are stored in batches; a batch is durable when it is reported
 stored the index is compacted (see 'unspun compact') and its articles are
 grouped into stories, kept in the index (see 'unspun stories'; the whole
 index is clustered anew, so a story does not depend on the order articles
-were added in, only on their dates). Ends with a summary on stderr.
+were added in, only on their dates). With --link the added articles are
+then linked (see 'unspun link'), while the stories are clustered. Ends with
+a summary on stderr.
 `
 
 func runAdd(ctx context.Context, a *app, args []string) int {
