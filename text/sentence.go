@@ -268,15 +268,21 @@ func trimSpace(body string, s, e int) (int, int) {
 }
 
 // cutPoint finds a place to cut an over-long sentence at or before limit: the
-// last space after the middle of the range, else the last rune boundary.
+// last space after the middle of the range, else the last rune boundary
+// there, else limit itself. It never returns s, so a cut always advances:
+// in invalid UTF-8 (a run of continuation bytes) no boundary may come before
+// s, and cutting at s would cut nothing, forever.
 func cutPoint(body string, s, limit int) int {
-	for j := limit; j > s+(limit-s)/2; j-- {
+	mid := s + (limit-s)/2
+	for j := limit; j > mid; j-- {
 		if body[j] == ' ' || body[j] == '\n' || body[j] == '\t' {
 			return j
 		}
 	}
-	for limit > s && !utf8.RuneStart(body[limit]) {
-		limit--
+	for j := limit; j > mid; j-- {
+		if utf8.RuneStart(body[j]) {
+			return j
+		}
 	}
-	return limit
+	return limit // no rune starts there: not UTF-8, any byte will do
 }
