@@ -1,6 +1,9 @@
 package text
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Page furniture: bylines and date lines that crawled pages carry inside the
 // body. They are not reporting: tracing them would link every page of a
@@ -33,8 +36,11 @@ var bylineWords = map[string]bool{
 // Berg, Staff Writers") or a date line ("Posted March 3, 2031", "Updated
 // 3:41 PM", "Tuesday, March 3, 2031"): page furniture, not reporting.
 func IsFurniture(sentence string) bool {
+	if moreWordsThan(sentence, maxFurnitureWords) {
+		return false // most sentences: no need to tokenise them
+	}
 	toks := Tokens(sentence)
-	if len(toks) == 0 || len(toks) > 14 {
+	if len(toks) == 0 || len(toks) > maxFurnitureWords {
 		return false
 	}
 	first := toks[0].Norm
@@ -74,4 +80,27 @@ var datedWords = map[string]bool{
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true, "sep": true,
 	"sept": true, "oct": true, "nov": true, "dec": true,
 	"today": true, "yesterday": true, "ago": true,
+}
+
+// maxFurnitureWords is the most words of a byline or a date line.
+const maxFurnitureWords = 14
+
+// moreWordsThan reports whether s surely has more than n tokens: each run of
+// bytes between ASCII spaces that holds an ASCII letter or digit holds at
+// least one token (a token never spans a space), so counting those runs is
+// a lower bound that costs no decoding and no allocation.
+func moreWordsThan(s string, n int) bool {
+	words, counted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			counted = false
+		case !counted && asciiWord[c&0x7f] && c < utf8.RuneSelf:
+			counted = true
+			if words++; words > n {
+				return true
+			}
+		}
+	}
+	return false
 }

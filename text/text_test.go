@@ -150,13 +150,45 @@ func FuzzSentencesAndTokens(f *testing.F) {
 			prev = sp.End
 		}
 		prev = 0
-		for _, tok := range Tokens(s) {
+		toks := Tokens(s)
+		for _, tok := range toks {
 			if tok.Start < prev || tok.End <= tok.Start || tok.End > len(s) {
 				t.Fatalf("bad token %+v", tok)
 			}
 			prev = tok.End
 		}
+		for _, n := range []int{0, 2, maxFurnitureWords} {
+			if moreWordsThan(s, n) && len(toks) <= n {
+				t.Fatalf("moreWordsThan(%q, %d) with %d tokens", s, n, len(toks))
+			}
+		}
 	})
+}
+
+// TestMoreWordsThan checks the lower bound on tokens that spares
+// IsFurniture tokenising long sentences.
+func TestMoreWordsThan(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want bool
+	}{
+		{"one two three", 2, true},
+		{"one two three", 3, false},
+		{"one -- two", 2, false},            // a dash is no word
+		{"naïve café über", 2, true},        // each run holds an ASCII letter
+		{"Σήμερα Αθήνα Λονδίνο", 2, false}, // no ASCII letter: not counted, the bound stays low
+		{"U.S.-led talks", 1, true},
+		{"it's  \n\t 4,5", 1, true},
+		{"", 0, false},
+	} {
+		if got := moreWordsThan(c.s, c.n); got != c.want {
+			t.Errorf("moreWordsThan(%q, %d) = %v, want %v", c.s, c.n, got, c.want)
+		}
+		if got, toks := moreWordsThan(c.s, c.n), len(Tokens(c.s)); got && toks <= c.n {
+			t.Errorf("%q: more than %d words claimed, %d tokens", c.s, c.n, toks)
+		}
+	}
 }
 
 // BenchmarkNormalize measures splitting and tokenising a 600-word article.
@@ -211,5 +243,23 @@ func TestIsStopwordHashed(t *testing.T) {
 		if !IsStopwordHashed(fingerprint.Hash(w), w) {
 			t.Errorf("stopword %q not found by its hash", w)
 		}
+	}
+}
+
+// TestSentencesCutInvalidUTF8 splits a sentence longer than
+// MaxSentenceBytes made of bytes that start no rune: every cut must advance
+// (it once found no rune boundary, cut at the start, and never ended).
+func TestSentencesCutInvalidUTF8(t *testing.T) {
+	body := strings.Repeat("\xac", 3*MaxSentenceBytes+17) + " 0 0 00 0"
+	spans := Sentences(body)
+	covered := 0
+	for _, sp := range spans {
+		if sp.End-sp.Start > MaxSentenceBytes {
+			t.Errorf("span %+v longer than %d bytes", sp, MaxSentenceBytes)
+		}
+		covered += sp.End - sp.Start
+	}
+	if covered < 3*MaxSentenceBytes {
+		t.Errorf("spans %v cover %d of %d bytes", spans, covered, len(body))
 	}
 }
