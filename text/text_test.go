@@ -175,8 +175,8 @@ func TestMoreWordsThan(t *testing.T) {
 	}{
 		{"one two three", 2, true},
 		{"one two three", 3, false},
-		{"one -- two", 2, false},            // a dash is no word
-		{"naïve café über", 2, true},        // each run holds an ASCII letter
+		{"one -- two", 2, false},           // a dash is no word
+		{"naïve café über", 2, true},       // each run holds an ASCII letter
 		{"Σήμερα Αθήνα Λονδίνο", 2, false}, // no ASCII letter: not counted, the bound stays low
 		{"U.S.-led talks", 1, true},
 		{"it's  \n\t 4,5", 1, true},
