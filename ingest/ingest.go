@@ -13,6 +13,7 @@ import (
 	"github.com/unspun/unspun/index"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/story"
+	"github.com/unspun/unspun/text"
 )
 
 // Putter is what ingesting needs of a store.
@@ -154,17 +155,20 @@ func (p *Pipeline) analyze(arts []unspun.Article) ([]store.Doc, []story.Doc) {
 	var wg sync.WaitGroup
 	for w := range p.Workers {
 		wg.Go(func() {
-			if sdocs == nil {
-				for i := w; i < len(arts); i += p.Workers {
-					docs[i] = index.Doc(arts[i], p.Aliases)
-				}
-				return
+			var b *story.Builder
+			var each func([]text.Token) // the story doc's sentences, from the analysis' tokens
+			if sdocs != nil {
+				b = story.NewBuilder(*p.Stories)
+				each = b.Sentence
 			}
-			b := story.NewBuilder(*p.Stories)
 			for i := w; i < len(arts); i += p.Workers {
-				b.Begin(arts[i])
-				docs[i] = index.DocEach(arts[i], p.Aliases, b.Sentence)
-				sdocs[i] = b.End()
+				if b != nil {
+					b.Begin(arts[i])
+				}
+				docs[i] = index.DocEach(arts[i], p.Aliases, each)
+				if b != nil {
+					sdocs[i] = b.End()
+				}
 			}
 		})
 	}

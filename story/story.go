@@ -645,8 +645,9 @@ func vectors(docs []Doc) ([]vec, [][]int, *centering) {
 // merge is the second pass (docTops are the top terms of each doc's
 // vector, as vectors gives them): stories as similar as mergeBar asks are
 // one story that the first pass split because their first articles differed
-// or because it came back after the window (most similar pair first). An online pass sees each article once; this lets the
-// story see its articles together. Only stories whose centroids share
+// or because it came back after the window (most similar pair first). An
+// online pass sees each article once; this lets the story see its articles
+// together. Only stories whose centroids share
 // minSharedTerms of their top terms are compared, each pair once; after a
 // merge, only the merged story's pairs are compared again.
 func merge(ctx context.Context, cs []*cluster, docTops [][]int, cen *centering, opts Options) ([]*cluster, error) {

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -48,18 +49,10 @@ type event struct {
 // one at a time, so a stream of a million takes the memory of its events,
 // not of its text.
 func Events(opts EventOptions, emit func(EventArticle) error) error {
-	if opts.Articles == 0 {
-		opts.Articles = 10000
-	}
-	if opts.Topics == 0 {
-		opts.Topics = 50
-	}
-	if opts.WordsPerArticle == 0 {
-		opts.WordsPerArticle = 400
-	}
-	if opts.Days == 0 {
-		opts.Days = 365
-	}
+	opts.Articles = cmp.Or(opts.Articles, 10000)
+	opts.Topics = cmp.Or(opts.Topics, 50)
+	opts.WordsPerArticle = cmp.Or(opts.WordsPerArticle, 400)
+	opts.Days = cmp.Or(opts.Days, 365)
 	g := New(Options{Seed: opts.Seed, WordsPerArticle: opts.WordsPerArticle})
 	rng := g.rng
 	// A topic's words: 150 of the vocabulary below its 500 commonest.

@@ -8,6 +8,7 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -28,18 +29,10 @@ type Options struct {
 }
 
 func (o *Options) setDefaults() {
-	if o.Vocabulary == 0 {
-		o.Vocabulary = 30000
-	}
-	if o.Names == 0 {
-		o.Names = 8000
-	}
-	if o.WordsPerArticle == 0 {
-		o.WordsPerArticle = 600
-	}
-	if o.Sites == 0 {
-		o.Sites = 200
-	}
+	o.Vocabulary = cmp.Or(o.Vocabulary, 30000)
+	o.Names = cmp.Or(o.Names, 8000)
+	o.WordsPerArticle = cmp.Or(o.WordsPerArticle, 600)
+	o.Sites = cmp.Or(o.Sites, 200)
 }
 
 // Generator makes articles and farm pages. It is deterministic for a seed
@@ -144,9 +137,7 @@ func (g *Generator) Article() unspun.Article {
 			if s > 0 {
 				b.WriteByte(' ')
 			}
-			start := b.Len()
-			g.sentence(&b, nil)
-			words += strings.Count(b.String()[start:], " ") + 1
+			words += g.sentence(&b, nil)
 		}
 	}
 	site := fmt.Sprintf("outlet%03d.test", g.rng.IntN(g.opts.Sites))

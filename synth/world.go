@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -35,24 +36,14 @@ type World struct {
 
 // NewWorld generates a world.
 func NewWorld(opts WorldOptions) World {
-	if opts.Honest == 0 {
-		opts.Honest = 20
-	}
+	opts.Honest = cmp.Or(opts.Honest, 20)
 	if opts.Networks == nil {
 		opts.Networks = []int{3, 4, 6}
 	}
-	if opts.ArticlesPerSite == 0 {
-		opts.ArticlesPerSite = 30
-	}
-	if opts.PagesPerFarm == 0 {
-		opts.PagesPerFarm = 25
-	}
-	if opts.WireShare == 0 {
-		opts.WireShare = 0.2
-	}
-	if opts.WordsPerArticle == 0 {
-		opts.WordsPerArticle = 300
-	}
+	opts.ArticlesPerSite = cmp.Or(opts.ArticlesPerSite, 30)
+	opts.PagesPerFarm = cmp.Or(opts.PagesPerFarm, 25)
+	opts.WireShare = cmp.Or(opts.WireShare, 0.2)
+	opts.WordsPerArticle = cmp.Or(opts.WordsPerArticle, 300)
 	g := New(Options{Seed: opts.Seed, Vocabulary: 8000, Names: 2000, WordsPerArticle: opts.WordsPerArticle})
 	w := World{Network: map[string]int{}}
 	start := time.Date(2031, 1, 5, 6, 0, 0, 0, time.UTC)

@@ -95,7 +95,7 @@ func moreWordsThan(s string, n int) bool {
 		switch c := s[i]; {
 		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
 			counted = false
-		case !counted && asciiWord[c&0x7f] && c < utf8.RuneSelf:
+		case !counted && c < utf8.RuneSelf && asciiWord[c]:
 			counted = true
 			if words++; words > n {
 				return true
