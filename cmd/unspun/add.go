@@ -7,7 +7,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	unspun "github.com/unspun/unspun"
@@ -118,7 +117,10 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		if err != nil {
 			return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored)", err, stored))
 		}
-		fmt.Fprintf(a.stderr, "%s%s\n", added, kept)
+		if kept != "" {
+			added += "; " + kept
+		}
+		fmt.Fprintln(a.stderr, added)
 		return in.status()
 	}
 	fmt.Fprintln(a.stderr, added)
@@ -145,7 +147,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 		return a.fail("add", fmt.Errorf("stories: %w (all %d articles are stored and linked)", kerr, stored))
 	}
 	if kept != "" {
-		fmt.Fprintln(a.stderr, strings.TrimPrefix(kept, "; "))
+		fmt.Fprintln(a.stderr, kept)
 	}
 	return in.status()
 }
@@ -169,7 +171,7 @@ func (c clustering) wait() (kept string, err error) {
 	if r.err != nil {
 		return "", r.err
 	}
-	return fmt.Sprintf("; %s kept in %.2fs", storiesCount(r.stories), r.took.Seconds()), nil
+	return fmt.Sprintf("%s kept in %.2fs", storiesCount(r.stories), r.took.Seconds()), nil
 }
 
 // clusterIndex clusters the index's articles into stories and keeps them,
