@@ -122,6 +122,12 @@ type Store interface {
 	// wrapping unspun.ErrNotFound when there is none or it was replaced.
 	Doc(ctx context.Context, doc uint32) (unspun.Article, error)
 
+	// Number returns the internal number of the article with the given
+	// ID (the number its hits carry), or an error wrapping
+	// unspun.ErrNotFound. A trace of a stored article passes over its own
+	// sentences by number, without reading the article back.
+	Number(ctx context.Context, id string) (uint32, error)
+
 	// Postings appends to dst the hits of a term and returns them with the
 	// term's posting count df. When df exceeds max (and max > 0) the hits are
 	// not decoded and dst is returned unchanged, so a caller can skip common

@@ -265,17 +265,26 @@ func int64Value(n int64) []byte {
 
 // Get implements store.Store.
 func (s *DB) Get(ctx context.Context, id string) (unspun.Article, error) {
+	num, err := s.Number(ctx, id)
+	if err != nil {
+		return unspun.Article{}, err
+	}
+	return s.Doc(ctx, num)
+}
+
+// Number implements store.Store.
+func (s *DB) Number(ctx context.Context, id string) (uint32, error) {
 	if s.closed.Load() {
-		return unspun.Article{}, errClosed
+		return 0, errClosed
 	}
 	v, err := s.get(idKey(id))
 	if err != nil {
-		return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, err)
+		return 0, fmt.Errorf("store: get %q: %w", id, err)
 	}
 	if len(v) != 4 {
-		return unspun.Article{}, fmt.Errorf("store: get %q: corrupt id entry", id)
+		return 0, fmt.Errorf("store: get %q: corrupt id entry", id)
 	}
-	return s.Doc(ctx, binary.BigEndian.Uint32(v))
+	return binary.BigEndian.Uint32(v), nil
 }
 
 // Doc implements store.Store.

@@ -89,6 +89,19 @@ func (m *Memory) Get(ctx context.Context, id string) (unspun.Article, error) {
 	return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, unspun.ErrNotFound)
 }
 
+// Number implements store.Store.
+func (m *Memory) Number(ctx context.Context, id string) (uint32, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return 0, errClosed
+	}
+	if num, ok := m.byID[id]; ok {
+		return num, nil
+	}
+	return 0, fmt.Errorf("store: get %q: %w", id, unspun.ErrNotFound)
+}
+
 // Doc implements store.Store.
 func (m *Memory) Doc(ctx context.Context, doc uint32) (unspun.Article, error) {
 	m.mu.Lock()

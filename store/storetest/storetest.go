@@ -64,6 +64,12 @@ func Run(t *testing.T, open Opener) {
 		if ids["a"] != 0 || ids["b"] != 1 || len(ids) != 2 {
 			t.Errorf("hits of 7 resolve to %v, want a:0 b:1", ids)
 		}
+		for _, h := range hits {
+			a, _ := s.Doc(ctx, h.Doc)
+			if num, err := s.Number(ctx, a.ID); err != nil || num != h.Doc {
+				t.Errorf("Number(%s) = %d, %v; its hit carries %d", a.ID, num, err, h.Doc)
+			}
+		}
 		st, err := s.Stats(ctx)
 		if err != nil || st.Articles != 2 || st.Sentences != 4 {
 			t.Errorf("Stats = %+v, %v; want 2 articles, 4 sentences", st, err)
@@ -77,6 +83,9 @@ func Run(t *testing.T, open Opener) {
 		}
 		if _, err := s.Doc(ctx, 12345); !errors.Is(err, unspun.ErrNotFound) {
 			t.Errorf("Doc(12345) error = %v, want ErrNotFound", err)
+		}
+		if _, err := s.Number(ctx, "missing"); !errors.Is(err, unspun.ErrNotFound) {
+			t.Errorf("Number(missing) error = %v, want ErrNotFound", err)
 		}
 		hits, df, err := s.Postings(ctx, 42, 0, nil)
 		if err != nil || df != 0 || len(hits) != 0 {
@@ -113,6 +122,10 @@ func Run(t *testing.T, open Opener) {
 		}
 		if _, err := s.Doc(ctx, hits[0].Doc); !errors.Is(err, unspun.ErrNotFound) {
 			t.Errorf("old number still resolves after replace: %v", err)
+		}
+		newHits, _, _ := s.Postings(ctx, 6, 0, nil)
+		if num, err := s.Number(ctx, "a"); err != nil || len(newHits) != 1 || num != newHits[0].Doc || num == hits[0].Doc {
+			t.Errorf("Number(a) after replace = %d, %v; want the new number %v, not the old %d", num, err, newHits, hits[0].Doc)
 		}
 		st, _ := s.Stats(ctx)
 		if st.Articles != 1 || st.Sentences != 1 {
@@ -309,6 +322,9 @@ func Run(t *testing.T, open Opener) {
 		s.Close()
 		if _, err := s.Get(ctx, "x"); err == nil {
 			t.Error("Get after Close returned no error")
+		}
+		if _, err := s.Number(ctx, "x"); err == nil {
+			t.Error("Number after Close returned no error")
 		}
 		if err := s.Put(ctx, []store.Doc{doc("x", 1)}); err == nil {
 			t.Error("Put after Close returned no error")
