@@ -190,6 +190,13 @@ type Lookup struct {
 	// sentence's total anchor weight, unless the near-verbatim channel
 	// found them too.
 	MinShare float64
+	// MinBest drops candidates whose vote is under this share of the best
+	// candidate's, for a caller that verifies no others (trace's
+	// sentences). It saves more than their verification: a stored
+	// sentence first seen when the weight still to come is under this
+	// share of the best vote so far cannot reach it, so it gets no vote at
+	// all. The candidates kept are the same as with a cut after the votes.
+	MinBest float64
 
 	// Shared, if set, keeps posting lists across calls and across the
 	// Lookups that share it: a long run of traces (link, trace of many
@@ -210,8 +217,10 @@ type Lookup struct {
 	// from laterAll to the end of Dates all are: see Dates.
 	laterFrom, laterAll uint32
 
-	cache map[uint64]postingList
-	votes votes // kept from call to call: its table keeps the size it grew to
+	cache  map[uint64]postingList
+	votes  votes         // kept from call to call: its table keeps the size it grew to
+	cands  []Candidate   // kept from call to call
+	banded []sentenceRef // kept from call to call
 }
 
 // PostingCache keeps decoded posting lists for Lookups, up to a number of
@@ -274,8 +283,15 @@ type vote struct {
 // its place. A slot is live when its epoch is the table's: a new sentence
 // empties the table by counting one up, not by clearing it. It is a fifth
 // of a trace's time at 100k articles, where Go's map cost twice as much.
+//
+// Each sentence uses a prefix of the table sized for the votes it can
+// create (the hits of the lists that admit), not the whole table a rare
+// sentence with many votes once grew: most sentences then probe a few
+// kilobytes that stay in the core's cache instead of a megabyte that does
+// not. A slot past the prefix keeps an old epoch, so it is as dead as any.
 type votes struct {
 	list  []vote
+	table []voteSlot // all slots; slots is the prefix in use
 	slots []voteSlot
 	epoch uint32
 	shift uint
@@ -289,19 +305,38 @@ type voteSlot struct {
 	epoch uint32
 }
 
-func (v *votes) reset() {
+// minVoteSlots is the least prefix of the table a sentence uses.
+const minVoteSlots = 256
+
+// reset empties the votes for a new sentence that can create at most
+// bound of them.
+func (v *votes) reset(bound int) {
 	v.list = v.list[:0]
 	v.epoch++
-	if v.slots == nil || v.epoch == 0 { // first use, or the epoch wrapped
-		v.grow(1 << 10)
+	n := max(minVoteSlots, 1<<bits.Len(uint(2*bound))) // at most half full
+	if n > len(v.table) || v.epoch == 0 {              // grown past the table, or the epoch wrapped
+		v.table = make([]voteSlot, max(n, len(v.table)))
+		v.epoch = 1
 	}
+	v.use(n)
 }
 
-// grow makes a table of n slots (a power of two) holding the list's votes.
-func (v *votes) grow(n int) {
-	v.slots = make([]voteSlot, n)
-	v.epoch = 1
+// use makes the first n slots of the table (a power of two) the ones in use.
+func (v *votes) use(n int) {
+	v.slots = v.table[:n]
 	v.shift = uint(64 - bits.TrailingZeros(uint(n)))
+}
+
+// grow makes n slots (a power of two) the ones in use and puts the
+// list's votes in them: only when a sentence creates more votes than its
+// bound said.
+func (v *votes) grow(n int) {
+	v.epoch++ // the slots of the votes so far die with their epoch
+	if n > len(v.table) || v.epoch == 0 {
+		v.table = make([]voteSlot, max(n, len(v.table)))
+		v.epoch = 1
+	}
+	v.use(n)
 	mask := n - 1
 	for k := range v.list {
 		i := v.slot(v.list[k].ref)
@@ -341,6 +376,40 @@ func (v *votes) at(ref sentenceRef, admit bool) *vote {
 type postingList struct {
 	hits []store.Hit
 	df   int
+	// groups, when set, says the hits (of a band bucket) are sorted by
+	// check, and where the hits of each group of checks start: see
+	// indexChecks.
+	groups []uint32
+}
+
+// checkGroupBits is how many top bits of a check name its group.
+const checkGroupBits = 6
+
+// indexChecks sorts a band bucket's hits by check, each check's hits still
+// in order of number, and returns where each group of checks starts (and
+// where the last ends). A sentence looks for one check among a bucket's
+// couple of hundred hits: this way it reads a few of them instead of all.
+// It pays when the lists are kept for many lookups (a shared cache).
+func indexChecks(hits []store.Hit) []uint32 {
+	slices.SortStableFunc(hits, func(a, b store.Hit) int { return cmp.Compare(a.Check, b.Check) })
+	groups := make([]uint32, 1<<checkGroupBits+1)
+	for _, h := range hits {
+		groups[h.Check>>(16-checkGroupBits)+1]++
+	}
+	for g := 1; g < len(groups); g++ {
+		groups[g] += groups[g-1]
+	}
+	return groups
+}
+
+// withCheck returns the hits of pl that may carry check: all of them, or
+// only its group when pl's checks are indexed.
+func (pl postingList) withCheck(check uint16) []store.Hit {
+	if pl.groups == nil {
+		return pl.hits
+	}
+	g := check >> (16 - checkGroupBits)
+	return pl.hits[pl.groups[g]:pl.groups[g+1]]
 }
 
 // tieMinShare is the least share of a sentence's anchor weight that its
@@ -357,6 +426,18 @@ type weighted struct {
 	term
 	weight float64
 	hits   []store.Hit
+	parts  [2][]store.Hit // hits' parts that may be earlier (see earlier), when split
+	split  bool
+}
+
+// order is a place in a sentence's weighted list with the key it is
+// counted by: bands first (-Inf), then anchors rarest first (-weight).
+// Sorting these small pairs instead of the terms themselves moves a fifth
+// of the bytes and compares the same keys, so the order is the one the
+// terms would take.
+type order struct {
+	key float64
+	at  int32
 }
 
 // Candidates returns up to PerSentence candidates for every sentence of an,
@@ -383,13 +464,13 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 	votes := &l.votes
 	var terms []term
 	var list []weighted
+	var sorted []order
 	var sc scratch
 	for i, units := range an.Units {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		votes.reset()
-		list = list[:0]
+		list, sorted = list[:0], sorted[:0]
 		var total float64
 		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
@@ -407,33 +488,29 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				if err != nil {
 					return nil, err
 				}
-				pl = postingList{hits, df}
+				pl = postingList{hits: hits, df: df}
 				if l.Shared != nil {
+					if !anchor {
+						pl.groups = indexChecks(pl.hits)
+					}
 					l.Shared.put(t.key, pl)
 				}
 			}
 			l.cache[t.key] = pl
 			switch {
 			case !anchor:
-				list = append(list, weighted{t, bandVote, pl.hits})
+				sorted = append(sorted, order{math.Inf(-1), int32(len(list))})
+				list = append(list, weighted{term: t, weight: bandVote, hits: pl.withCheck(t.check)})
 			case pl.df == 0:
 				total += math.Log(1 + n) // a word never seen still counts in the total
 			default:
 				w := math.Log(1 + n/float64(pl.df))
 				total += w
-				list = append(list, weighted{t, w, pl.hits})
+				sorted = append(sorted, order{-w, int32(len(list))})
+				list = append(list, weighted{term: t, weight: w, hits: pl.hits})
 			}
 		}
-		// Bands first (they always admit), then anchors rarest first.
-		slices.SortFunc(list, func(a, b weighted) int {
-			if ab, bb := a.check != 0, b.check != 0; ab != bb {
-				if ab {
-					return -1
-				}
-				return 1
-			}
-			return cmp.Compare(b.weight, a.weight)
-		})
+		slices.SortFunc(sorted, func(a, b order) int { return cmp.Compare(a.key, b.key) })
 		need := l.MinShare * total
 		remaining := 0.0
 		for _, w := range list {
@@ -441,72 +518,170 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				remaining += w.weight
 			}
 		}
-		for _, w := range list {
+		// Bands first (they always admit), then anchors rarest first. A
+		// band's matches and the earlier hits of the lists that admit are
+		// found before the votes are reset, as their count bounds the
+		// votes the sentence can create.
+		banded := l.banded[:0]
+		bound, left := 0, remaining
+		for _, o := range sorted {
+			switch w := &list[o.at]; {
+			case w.check != 0:
+				for _, h := range w.hits {
+					if h.Check == w.check && !l.isLater(h.Doc) {
+						banded = append(banded, refOf(h))
+					}
+				}
+			case left >= need:
+				w.parts, w.split = l.earlier(w.hits), true
+				bound += len(w.parts[0]) + len(w.parts[1])
+				left -= w.weight
+			}
+		}
+		l.banded = banded
+		votes.reset(len(banded) + bound)
+		// top is the best vote so far of a sentence that is a candidate
+		// (by a band or by reaching need): no higher than the best at the
+		// end, so a bar on it only passes over sentences the cut drops.
+		top := 0.0
+		for _, ref := range banded {
+			v := votes.at(ref, true)
+			v.score += bandVote
+			v.band = true
+			top = max(top, v.score)
+		}
+		add := func(v *vote, w float64) {
+			v.score += w
+			if v.band || v.score >= need {
+				top = max(top, v.score)
+			}
+		}
+		for _, o := range sorted {
+			w := &list[o.at]
 			switch {
 			case w.check != 0:
-				for _, hits := range l.earlier(w.hits) {
+				continue
+			case remaining >= max(need, l.MinBest*top):
+				for _, hits := range w.parts {
 					for _, h := range hits {
-						if h.Check == w.check && !l.isLater(h.Doc) {
-							v := votes.at(refOf(h), true)
-							v.score += w.weight
-							v.band = true
+						if !l.isLater(h.Doc) {
+							add(votes.at(refOf(h), true), w.weight)
 						}
 					}
 				}
-				continue
-			case remaining >= need || len(w.hits) <= 4*len(votes.list):
-				admit := remaining >= need
-				for _, hits := range l.earlier(w.hits) {
+			case len(w.hits) <= 4*len(votes.list):
+				parts := w.parts
+				if !w.split {
+					parts = l.earlier(w.hits)
+				}
+				for _, hits := range parts {
 					for _, h := range hits {
 						if l.isLater(h.Doc) {
 							continue
 						}
-						if v := votes.at(refOf(h), admit); v != nil {
-							v.score += w.weight
+						if v := votes.at(refOf(h), false); v != nil {
+							add(v, w.weight)
 						}
 					}
 				}
 			default:
 				for k := range votes.list {
 					if v := &votes.list[k]; containsHit(w.hits, v.ref) {
-						v.score += w.weight
+						add(v, w.weight)
 					}
 				}
 			}
 			remaining -= w.weight
 		}
-		var cands []Candidate
+		bar := l.MinBest * top
+		cands := l.cands[:0]
 		for _, v := range votes.list {
-			if v.band || v.score >= need {
+			if (v.band || v.score >= need) && v.score >= bar {
 				cands = append(cands, Candidate{store.Hit{Doc: v.ref.doc(), Sentence: v.ref.sentence()}, v.score})
 			}
 		}
-		slices.SortFunc(cands, func(a, b Candidate) int {
-			if c := cmp.Compare(b.Score, a.Score); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.Doc, b.Doc); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.Sentence, b.Sentence)
-		})
-		if len(cands) > l.PerSentence {
-			keep := l.PerSentence
-			// Only a strong best is worth it: copies of one sentence share
-			// most of its anchors, while a weak vote ties with many
-			// unrelated sentences that share a word or two.
-			strong := cands[0].Score >= tieMinShare*total
-			for strong && keep < len(cands) && keep < l.PerSentence+l.MaxTies && cands[keep].Score >= cands[0].Score {
-				keep++
-			}
-			if strong && keep == l.PerSentence+l.MaxTies && keep < len(cands) && cands[keep].Score >= cands[0].Score {
-				l.Capped = append(l.Capped, i) // more copies than are verified
-			}
-			cands = cands[:keep]
+		l.cands = cands
+		kept, capped := l.best(cands, total)
+		if capped {
+			l.Capped = append(l.Capped, i) // more copies than are verified
 		}
-		out[i] = cands
+		out[i] = slices.Clone(kept)
 	}
 	return out, nil
+}
+
+// better orders candidates: higher score first, then by article and
+// sentence number, so that the order is total.
+func better(a, b Candidate) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Doc, b.Doc); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Sentence, b.Sentence)
+}
+
+// best reorders cands and returns the first of them that are kept, best
+// first: the PerSentence best, or, when the best is strong, all that tie
+// with it up to PerSentence+MaxTies; capped says that more tied. Only a
+// strong best is worth ties: copies of one sentence share most of its
+// anchors, while a weak vote ties with many unrelated sentences that share
+// a word or two.
+//
+// A sentence of a common story has thousands of candidates. Sorting them
+// all was a twentieth of link's time; only the best and the ties need an
+// order, and finding them is one pass.
+func (l *Lookup) best(cands []Candidate, total float64) (kept []Candidate, capped bool) {
+	k := l.PerSentence
+	if len(cands) <= k {
+		slices.SortFunc(cands, better)
+		return cands, false
+	}
+	top := cands[0].Score
+	for _, c := range cands[1:] {
+		top = max(top, c.Score)
+	}
+	if top >= tieMinShare*total {
+		ties := 0
+		for j := range cands {
+			if cands[j].Score >= top {
+				cands[ties], cands[j] = cands[j], cands[ties]
+				ties++
+			}
+		}
+		if ties > k {
+			tied := cands[:ties]
+			slices.SortFunc(tied, better)
+			if limit := k + l.MaxTies; ties > limit {
+				return tied[:limit], true
+			}
+			return tied, false
+		}
+		// Fewer ties than PerSentence: the swaps above only changed the
+		// order of the candidates.
+	}
+	return selectBest(cands, k), false
+}
+
+// selectBest moves the k best of cands (len(cands) > k) to its front, in
+// order, and returns them: each candidate is compared with the k-th best
+// so far, and most go no further.
+func selectBest(cands []Candidate, k int) []Candidate {
+	if k == 0 {
+		return cands[:0]
+	}
+	slices.SortFunc(cands[:k], better)
+	for j := k; j < len(cands); j++ {
+		if better(cands[j], cands[k-1]) >= 0 {
+			continue
+		}
+		cands[j], cands[k-1] = cands[k-1], cands[j]
+		for p := k - 1; p > 0 && better(cands[p], cands[p-1]) < 0; p-- {
+			cands[p], cands[p-1] = cands[p-1], cands[p]
+		}
+	}
+	return cands[:k]
 }
 
 // Dates are the publication times of the stored articles, by number, with

@@ -184,15 +184,22 @@ func TestSharedPostingCache(t *testing.T) {
 }
 
 // TestVotesTable checks the open-addressing vote table against a map, over
-// resets and growth, with refs that collide in their low bits.
+// resets and growth, with refs that collide in their low bits: sentences
+// of growing and then shrinking numbers of votes, whose bound is either
+// right (a prefix of the table, which holds the slots of larger sentences
+// before) or too low (the table grows during the sentence).
 func TestVotesTable(t *testing.T) {
 	var v votes
 	rng := uint64(1)
 	next := func() uint64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
-	for round := range 6 {
-		v.reset()
+	for round, exp := range []int{0, 1, 2, 3, 4, 5, 4, 3, 2, 1, 0, 5, 0} {
+		n := 10 << (2 * exp) // up to 10k votes
+		bound := n
+		if round%3 == 1 {
+			bound = round // too low: several growths
+		}
+		v.reset(bound)
 		model := map[sentenceRef]float64{}
-		n := 10 << (2 * round) // up to 10k votes: several growths
 		for range 3 * n {
 			ref := sentenceRef(next()%uint64(n)) << 16 // same low bits: a hard case for the hash
 			admit := next()%2 == 0
@@ -316,6 +323,77 @@ func TestEarlierHits(t *testing.T) {
 		}
 		if order == "in time order" && skipped == 0 {
 			t.Errorf("%s: no hit skipped", order)
+		}
+	}
+}
+
+// TestBestMatchesSort checks the candidates kept of a sentence against the
+// rule written as a full sort and a cut: random scores from a few values
+// (many ties), strong and weak bests, PerSentence 0 to 7, few and many ties
+// allowed.
+func TestBestMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 3000 {
+		l := &Lookup{PerSentence: rng.IntN(8), MaxTies: rng.IntN(6) * rng.IntN(6)}
+		cands := make([]Candidate, rng.IntN(60))
+		levels := 1 + rng.IntN(5)
+		for k := range cands {
+			cands[k] = Candidate{store.Hit{Doc: uint32(rng.IntN(20)), Sentence: uint16(k)}, float64(rng.IntN(levels))}
+		}
+		total := float64(rng.IntN(2*levels + 1))
+		want, wantCapped := sortAndCut(slices.Clone(cands), l.PerSentence, l.MaxTies, total)
+		got, capped := l.best(slices.Clone(cands), total)
+		if !slices.Equal(got, want) || capped != wantCapped {
+			t.Fatalf("round %d (PerSentence %d, MaxTies %d, total %v): kept %v capped %v, want %v capped %v",
+				round, l.PerSentence, l.MaxTies, total, got, capped, want, wantCapped)
+		}
+	}
+}
+
+// sortAndCut is the rule of Lookup.best as a full sort and a cut.
+func sortAndCut(cands []Candidate, perSentence, maxTies int, total float64) ([]Candidate, bool) {
+	slices.SortFunc(cands, better)
+	if len(cands) <= perSentence {
+		return cands, false
+	}
+	keep := perSentence
+	strong := cands[0].Score >= tieMinShare*total
+	for strong && keep < len(cands) && keep < perSentence+maxTies && cands[keep].Score >= cands[0].Score {
+		keep++
+	}
+	capped := strong && keep == perSentence+maxTies && keep < len(cands) && cands[keep].Score >= cands[0].Score
+	return cands[:keep], capped
+}
+
+// TestIndexChecks checks that a band bucket indexed by check gives, for
+// every check, a part of the hits holding all of its hits, in order of
+// number.
+func TestIndexChecks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 50 {
+		hits := make([]store.Hit, rng.IntN(400))
+		for k := range hits {
+			hits[k] = store.Hit{Doc: uint32(k / 3), Sentence: uint16(k % 3), Check: uint16(rng.IntN(1<<16)) | 1}
+			if k > 0 && rng.IntN(4) == 0 {
+				hits[k].Check = hits[rng.IntN(k)].Check // checks that repeat
+			}
+		}
+		want := map[uint16][]store.Hit{}
+		for _, h := range hits {
+			want[h.Check] = append(want[h.Check], h)
+		}
+		pl := postingList{hits: slices.Clone(hits)}
+		pl.groups = indexChecks(pl.hits)
+		for check, w := range want {
+			var got []store.Hit
+			for _, h := range pl.withCheck(check) {
+				if h.Check == check {
+					got = append(got, h)
+				}
+			}
+			if !slices.Equal(got, w) {
+				t.Fatalf("round %d, check %04x: %v, want %v", round, check, got, w)
+			}
 		}
 	}
 }

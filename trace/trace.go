@@ -83,6 +83,11 @@ type Tracer struct {
 	// linked holds the articles of the sources listed in the current
 	// trace, by ID, to verify quotes against.
 	linked map[string]*sourceDoc
+	// self is the store's number of the article being traced, when it is
+	// stored (link traces stored articles): its sentences are every
+	// sentence's best candidates, passed over without reading it back.
+	self    uint32
+	hasSelf bool
 }
 
 // sourceDoc is a stored article, analysed sentence by sentence as the
@@ -171,6 +176,12 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 		return unspun.Trace{}, err
 	}
 	t.aligner.Lexicon = t.lexicon.Without(own)
+	t.self, err = t.store.Number(ctx, a.ID)
+	switch t.hasSelf = err == nil; {
+	case errors.Is(err, unspun.ErrNotFound):
+	case err != nil:
+		return unspun.Trace{}, err
+	}
 	an := index.Analyze(a.Body, t.aligner.Aliases)
 	// A sentence repeated in the article is looked up and verified once:
 	// work grows with the distinct sentences, so a page that repeats one
@@ -180,6 +191,7 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	if t.opts.SourceDates != nil && !a.Published.IsZero() {
 		t.lookup.NotAfter = a.Published.UnixNano()
 	}
+	t.lookup.MinBest = t.opts.MinVoteShare // verify passes over the rest
 	cands, err := t.lookup.Candidates(ctx, distinct)
 	if err != nil {
 		return unspun.Trace{}, err
@@ -352,6 +364,9 @@ func collapse(body string, an index.Analysis) (d index.Analysis, firstOf, at []i
 // indexed (it is gone, or the posting names a sentence it no longer has), or
 // it is the traced article itself (same ID or URL).
 func (t *Tracer) candidate(ctx context.Context, a unspun.Article, c index.Candidate) (*sourceDoc, error) {
+	if t.hasSelf && c.Doc == t.self {
+		return nil, nil // the article itself, by number: no need to read it
+	}
 	src, err := t.doc(ctx, c.Doc)
 	if errors.Is(err, unspun.ErrNotFound) {
 		return nil, nil
