@@ -224,39 +224,74 @@ type Lookup struct {
 }
 
 // PostingCache keeps decoded posting lists for Lookups, up to a number of
-// hits. It is safe for concurrent use. When full it forgets everything
-// and fills again: the lists in use come back at once, and the cost of
-// keeping the count of each list's uses is saved.
+// hits. It is safe for concurrent use. When a part of it is full, that
+// part forgets everything and fills again: the lists in use come back at
+// once, and the cost of keeping the count of each list's uses is saved.
+//
+// Its parts are picked by the key's top bits, each with its own lock: the
+// workers of a link run look up about twenty lists a sentence, and one
+// lock for all made every look-up move the lock's cache line from one core
+// to the other.
 type PostingCache struct {
+	parts [cacheParts]cachePart
+}
+
+// cacheParts is how many parts a PostingCache has.
+const cacheParts = 16
+
+// cachePart is one part of a PostingCache, padded so that two parts' locks
+// are not on one cache line.
+type cachePart struct {
 	mu      sync.Mutex
 	lists   map[uint64]postingList
 	hits    int // hits held
 	maxHits int
+	_       [64]byte
 }
 
 // NewPostingCache returns a cache of at most maxHits hits (8 bytes each,
 // plus about 40 bytes a list).
 func NewPostingCache(maxHits int) *PostingCache {
-	return &PostingCache{lists: map[uint64]postingList{}, maxHits: maxHits}
+	c := &PostingCache{}
+	for i := range c.parts {
+		c.parts[i] = cachePart{lists: map[uint64]postingList{}, maxHits: maxHits / cacheParts}
+	}
+	return c
+}
+
+func (c *PostingCache) part(key uint64) *cachePart { return &c.parts[key>>60] }
+
+// hits returns how many hits the cache holds.
+func (c *PostingCache) hits() int {
+	n := 0
+	for i := range c.parts {
+		p := &c.parts[i]
+		p.mu.Lock()
+		n += p.hits
+		p.mu.Unlock()
+	}
+	return n
 }
 
 func (c *PostingCache) get(key uint64) (postingList, bool) {
-	c.mu.Lock()
-	pl, ok := c.lists[key]
-	c.mu.Unlock()
+	p := c.part(key)
+	p.mu.Lock()
+	pl, ok := p.lists[key]
+	p.mu.Unlock()
 	return pl, ok
 }
 
 func (c *PostingCache) put(key uint64, pl postingList) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hits+len(pl.hits) > c.maxHits {
-		clear(c.lists)
-		c.hits = 0
+	p := c.part(key)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.hits+len(pl.hits) > p.maxHits {
+		clear(p.lists)
+		p.hits = 0
 	}
-	if len(pl.hits) <= c.maxHits {
-		c.lists[key] = pl
-		c.hits += len(pl.hits)
+	if len(pl.hits) <= p.maxHits {
+		p.lists[key] = pl
+		p.hits += len(pl.hits)
 	}
 }
 

@@ -177,8 +177,8 @@ func TestSharedPostingCache(t *testing.T) {
 				t.Errorf("round %d read %d lists again; all were cached", round, counted.reads-before)
 			}
 		}
-		if cache.hits > maxHits {
-			t.Errorf("cache holds %d hits, bound %d", cache.hits, maxHits)
+		if n := cache.hits(); n > maxHits {
+			t.Errorf("cache holds %d hits, bound %d", n, maxHits)
 		}
 	}
 }

@@ -52,6 +52,10 @@ func Sentences(body string) []unspun.Span {
 		start = end
 	}
 	for i := 0; i < len(body); {
+		if c := body[i]; c < utf8.RuneSelf && !endsOrBreaks[c] {
+			i++ // most bytes: plain ASCII that neither ends a sentence nor breaks a line
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(body[i:])
 		switch {
 		case r == '\n':
@@ -95,6 +99,9 @@ func Sentences(body string) []unspun.Span {
 	return spans
 }
 
+// endsOrBreaks marks the ASCII bytes the sentence loop stops at.
+var endsOrBreaks = [utf8.RuneSelf]bool{'\n': true, '.': true, '!': true, '?': true}
+
 // endsSentenceAfterDot decides the ambiguous case of a bare dot at i followed
 // by a word at next that could start a sentence.
 func endsSentenceAfterDot(body string, start, i, next int) bool {
@@ -111,19 +118,18 @@ func endsSentenceAfterDot(body string, start, i, next int) bool {
 		return true
 	}
 	folded := strings.ToLower(word)
-	opener := isOpener(body, next)
 	switch {
 	case folded == "a.m" || folded == "p.m":
 		// "5:10 a.m. Fire crews …" ends; "at 9 a.m. Monday" and "3 p.m. EST" do not.
 		return !afterTime[nextWordFolded(body, next)] && !isAllCaps(body, next)
 	case endingAbbreviations[folded]:
-		return opener // "Smith Jr. said" vs "… Holdings Inc. The"
+		return isOpener(body, next) // "Smith Jr. said" vs "… Holdings Inc. The"
 	case abbreviations[folded]:
 		return false
 	case utf8.RuneCountInString(word) == 1 && unicode.IsUpper(runeAt(word, 0)):
-		return opener // an initial: "J. Smith"
+		return isOpener(body, next) // an initial: "J. Smith"
 	case isInitialism(word):
-		return opener // an initialism: "the U.S. Army" vs "in the U.S. The"
+		return isOpener(body, next) // an initialism: "the U.S. Army" vs "in the U.S. The"
 	}
 	return true
 }
