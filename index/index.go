@@ -190,13 +190,6 @@ type Lookup struct {
 	// sentence's total anchor weight, unless the near-verbatim channel
 	// found them too.
 	MinShare float64
-	// MinBest drops candidates whose vote is under this share of the best
-	// candidate's, for a caller that verifies no others (trace's
-	// sentences). It saves more than their verification: a stored
-	// sentence first seen when the weight still to come is under this
-	// share of the best vote so far cannot reach it, so it gets no vote at
-	// all. The candidates kept are the same as with a cut after the votes.
-	MinBest float64
 
 	// Shared, if set, keeps posting lists across calls and across the
 	// Lookups that share it: a long run of traces (link, trace of many
@@ -461,8 +454,7 @@ type weighted struct {
 	term
 	weight float64
 	hits   []store.Hit
-	parts  [2][]store.Hit // hits' parts that may be earlier (see earlier), when split
-	split  bool
+	parts  [2][]store.Hit // hits' parts that may be earlier (see earlier), for a list that admits
 }
 
 // order is a place in a sentence's weighted list with the key it is
@@ -568,70 +560,54 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 					}
 				}
 			case left >= need:
-				w.parts, w.split = l.earlier(w.hits), true
+				w.parts = l.earlier(w.hits)
 				bound += len(w.parts[0]) + len(w.parts[1])
 				left -= w.weight
 			}
 		}
 		l.banded = banded
 		votes.reset(len(banded) + bound)
-		// top is the best vote so far of a sentence that is a candidate
-		// (by a band or by reaching need): no higher than the best at the
-		// end, so a bar on it only passes over sentences the cut drops.
-		top := 0.0
 		for _, ref := range banded {
 			v := votes.at(ref, true)
 			v.score += bandVote
 			v.band = true
-			top = max(top, v.score)
-		}
-		add := func(v *vote, w float64) {
-			v.score += w
-			if v.band || v.score >= need {
-				top = max(top, v.score)
-			}
 		}
 		for _, o := range sorted {
 			w := &list[o.at]
 			switch {
 			case w.check != 0:
 				continue
-			case remaining >= max(need, l.MinBest*top):
+			case remaining >= need:
 				for _, hits := range w.parts {
 					for _, h := range hits {
 						if !l.isLater(h.Doc) {
-							add(votes.at(refOf(h), true), w.weight)
+							votes.at(refOf(h), true).score += w.weight
 						}
 					}
 				}
 			case len(w.hits) <= 4*len(votes.list):
-				parts := w.parts
-				if !w.split {
-					parts = l.earlier(w.hits)
-				}
-				for _, hits := range parts {
+				for _, hits := range l.earlier(w.hits) {
 					for _, h := range hits {
 						if l.isLater(h.Doc) {
 							continue
 						}
 						if v := votes.at(refOf(h), false); v != nil {
-							add(v, w.weight)
+							v.score += w.weight
 						}
 					}
 				}
 			default:
 				for k := range votes.list {
 					if v := &votes.list[k]; containsHit(w.hits, v.ref) {
-						add(v, w.weight)
+						v.score += w.weight
 					}
 				}
 			}
 			remaining -= w.weight
 		}
-		bar := l.MinBest * top
 		cands := l.cands[:0]
 		for _, v := range votes.list {
-			if (v.band || v.score >= need) && v.score >= bar {
+			if v.band || v.score >= need {
 				cands = append(cands, Candidate{store.Hit{Doc: v.ref.doc(), Sentence: v.ref.sentence()}, v.score})
 			}
 		}

@@ -66,7 +66,6 @@ func (t *Tracer) traceQuotes(ctx context.Context, a unspun.Article, qs []unspun.
 		looked = append(looked, p)
 	}
 	if len(looked) > 0 {
-		t.lookup.MinBest = 0 // a quote's weaker candidates are verified too
 		cands, err := t.lookup.Candidates(ctx, lookup)
 		if err != nil {
 			return nil, err

@@ -191,7 +191,6 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	if t.opts.SourceDates != nil && !a.Published.IsZero() {
 		t.lookup.NotAfter = a.Published.UnixNano()
 	}
-	t.lookup.MinBest = t.opts.MinVoteShare // verify passes over the rest
 	cands, err := t.lookup.Candidates(ctx, distinct)
 	if err != nil {
 		return unspun.Trace{}, err
