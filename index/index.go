@@ -311,15 +311,8 @@ type vote struct {
 // its place. A slot is live when its epoch is the table's: a new sentence
 // empties the table by counting one up, not by clearing it. It is a fifth
 // of a trace's time at 100k articles, where Go's map cost twice as much.
-//
-// Each sentence uses a prefix of the table sized for the votes it can
-// create (the hits of the lists that admit), not the whole table a rare
-// sentence with many votes once grew: most sentences then probe a few
-// kilobytes that stay in the core's cache instead of a megabyte that does
-// not. A slot past the prefix keeps an old epoch, so it is as dead as any.
 type votes struct {
 	list  []vote
-	table []voteSlot // all slots; slots is the prefix in use
 	slots []voteSlot
 	epoch uint32
 	shift uint
@@ -333,38 +326,19 @@ type voteSlot struct {
 	epoch uint32
 }
 
-// minVoteSlots is the least prefix of the table a sentence uses.
-const minVoteSlots = 256
-
-// reset empties the votes for a new sentence that can create at most
-// bound of them.
-func (v *votes) reset(bound int) {
+func (v *votes) reset() {
 	v.list = v.list[:0]
 	v.epoch++
-	n := max(minVoteSlots, 1<<bits.Len(uint(2*bound))) // at most half full
-	if n > len(v.table) || v.epoch == 0 {              // grown past the table, or the epoch wrapped
-		v.table = make([]voteSlot, max(n, len(v.table)))
-		v.epoch = 1
+	if v.slots == nil || v.epoch == 0 { // first use, or the epoch wrapped
+		v.grow(1 << 10)
 	}
-	v.use(n)
 }
 
-// use makes the first n slots of the table (a power of two) the ones in use.
-func (v *votes) use(n int) {
-	v.slots = v.table[:n]
-	v.shift = uint(64 - bits.TrailingZeros(uint(n)))
-}
-
-// grow makes n slots (a power of two) the ones in use and puts the
-// list's votes in them: only when a sentence creates more votes than its
-// bound said.
+// grow makes a table of n slots (a power of two) holding the list's votes.
 func (v *votes) grow(n int) {
-	v.epoch++ // the slots of the votes so far die with their epoch
-	if n > len(v.table) || v.epoch == 0 {
-		v.table = make([]voteSlot, max(n, len(v.table)))
-		v.epoch = 1
-	}
-	v.use(n)
+	v.slots = make([]voteSlot, n)
+	v.epoch = 1
+	v.shift = uint(64 - bits.TrailingZeros(uint(n)))
 	mask := n - 1
 	for k := range v.list {
 		i := v.slot(v.list[k].ref)
@@ -546,11 +520,10 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			}
 		}
 		// Bands first (they always admit), then anchors rarest first. A
-		// band's matches and the earlier hits of the lists that admit are
-		// found before the votes are reset, as their count bounds the
-		// votes the sentence can create.
+		// band's matches are found first, and the earlier parts of the
+		// lists that admit.
 		banded := l.banded[:0]
-		bound, left := 0, remaining
+		left := remaining
 		for _, o := range sorted {
 			switch w := &list[o.at]; {
 			case w.check != 0:
@@ -561,12 +534,11 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				}
 			case left >= need:
 				w.parts = l.earlier(w.hits)
-				bound += len(w.parts[0]) + len(w.parts[1])
 				left -= w.weight
 			}
 		}
 		l.banded = banded
-		votes.reset(len(banded) + bound)
+		votes.reset()
 		for _, ref := range banded {
 			v := votes.at(ref, true)
 			v.score += bandVote

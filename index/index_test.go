@@ -184,22 +184,15 @@ func TestSharedPostingCache(t *testing.T) {
 }
 
 // TestVotesTable checks the open-addressing vote table against a map, over
-// resets and growth, with refs that collide in their low bits: sentences
-// of growing and then shrinking numbers of votes, whose bound is either
-// right (a prefix of the table, which holds the slots of larger sentences
-// before) or too low (the table grows during the sentence).
+// resets and growth, with refs that collide in their low bits.
 func TestVotesTable(t *testing.T) {
 	var v votes
 	rng := uint64(1)
 	next := func() uint64 { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng }
-	for round, exp := range []int{0, 1, 2, 3, 4, 5, 4, 3, 2, 1, 0, 5, 0} {
-		n := 10 << (2 * exp) // up to 10k votes
-		bound := n
-		if round%3 == 1 {
-			bound = round // too low: several growths
-		}
-		v.reset(bound)
+	for round := range 6 {
+		v.reset()
 		model := map[sentenceRef]float64{}
+		n := 10 << (2 * round) // up to 10k votes: several growths
 		for range 3 * n {
 			ref := sentenceRef(next()%uint64(n)) << 16 // same low bits: a hard case for the hash
 			admit := next()%2 == 0
