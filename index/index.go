@@ -210,10 +210,9 @@ type Lookup struct {
 	// from laterAll to the end of Dates all are: see Dates.
 	laterFrom, laterAll uint32
 
-	cache  map[uint64]postingList
-	votes  votes         // kept from call to call: its table keeps the size it grew to
-	cands  []Candidate   // kept from call to call
-	banded []sentenceRef // kept from call to call
+	cache map[uint64]postingList
+	votes votes       // kept from call to call: its table keeps the size it grew to
+	cands []Candidate // kept from call to call
 }
 
 // PostingCache keeps decoded posting lists for Lookups, up to a number of
@@ -428,7 +427,6 @@ type weighted struct {
 	term
 	weight float64
 	hits   []store.Hit
-	parts  [2][]store.Hit // hits' parts that may be earlier (see earlier), for a list that admits
 }
 
 // order is a place in a sentence's weighted list with the key it is
@@ -519,51 +517,28 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				remaining += w.weight
 			}
 		}
-		// Bands first (they always admit), then anchors rarest first. A
-		// band's matches are found first, and the earlier parts of the
-		// lists that admit.
-		banded := l.banded[:0]
-		left := remaining
-		for _, o := range sorted {
-			switch w := &list[o.at]; {
-			case w.check != 0:
-				for _, h := range w.hits {
-					if h.Check == w.check && !l.isLater(h.Doc) {
-						banded = append(banded, refOf(h))
-					}
-				}
-			case left >= need:
-				w.parts = l.earlier(w.hits)
-				left -= w.weight
-			}
-		}
-		l.banded = banded
 		votes.reset()
-		for _, ref := range banded {
-			v := votes.at(ref, true)
-			v.score += bandVote
-			v.band = true
-		}
+		// Bands first (they always admit), then anchors rarest first.
 		for _, o := range sorted {
 			w := &list[o.at]
 			switch {
 			case w.check != 0:
-				continue
-			case remaining >= need:
-				for _, hits := range w.parts {
-					for _, h := range hits {
-						if !l.isLater(h.Doc) {
-							votes.at(refOf(h), true).score += w.weight
-						}
+				for _, h := range w.hits {
+					if h.Check == w.check && !l.isLater(h.Doc) {
+						v := votes.at(refOf(h), true)
+						v.score += bandVote
+						v.band = true
 					}
 				}
-			case len(w.hits) <= 4*len(votes.list):
+				continue
+			case remaining >= need || len(w.hits) <= 4*len(votes.list):
+				admit := remaining >= need
 				for _, hits := range l.earlier(w.hits) {
 					for _, h := range hits {
 						if l.isLater(h.Doc) {
 							continue
 						}
-						if v := votes.at(refOf(h), false); v != nil {
+						if v := votes.at(refOf(h), admit); v != nil {
 							v.score += w.weight
 						}
 					}
