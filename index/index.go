@@ -228,8 +228,12 @@ type PostingCache struct {
 	parts [cacheParts]cachePart
 }
 
+// cachePartBits is how many of a key's top bits pick its part: keys are
+// mixed hashes, so the parts fill evenly.
+const cachePartBits = 4
+
 // cacheParts is how many parts a PostingCache has.
-const cacheParts = 16
+const cacheParts = 1 << cachePartBits
 
 // cachePart is one part of a PostingCache, padded so that two parts' locks
 // are not on one cache line.
@@ -251,7 +255,7 @@ func NewPostingCache(maxHits int) *PostingCache {
 	return c
 }
 
-func (c *PostingCache) part(key uint64) *cachePart { return &c.parts[key>>60] }
+func (c *PostingCache) part(key uint64) *cachePart { return &c.parts[key>>(64-cachePartBits)] }
 
 // hits returns how many hits the cache holds.
 func (c *PostingCache) hits() int {

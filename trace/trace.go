@@ -177,9 +177,8 @@ func (t *Tracer) Trace(ctx context.Context, a unspun.Article) (unspun.Trace, err
 	}
 	t.aligner.Lexicon = t.lexicon.Without(own)
 	t.self, err = t.store.Number(ctx, a.ID)
-	switch t.hasSelf = err == nil; {
-	case errors.Is(err, unspun.ErrNotFound):
-	case err != nil:
+	t.hasSelf = err == nil
+	if err != nil && !errors.Is(err, unspun.ErrNotFound) {
 		return unspun.Trace{}, err
 	}
 	an := index.Analyze(a.Body, t.aligner.Aliases)
