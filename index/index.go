@@ -115,12 +115,7 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 		}
 	}
 	terms := dst[start:]
-	slices.SortFunc(terms, func(a, b term) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.check, b.check)
-	})
+	sortTerms(terms)
 	out := start
 	for i, t := range terms {
 		if i == 0 || t != terms[i-1] {
@@ -131,24 +126,57 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 	return dst[:out]
 }
 
+// sortTerms sorts terms by key, then check. A sentence has a few dozen
+// terms, which an insertion sort orders in a third of the time of a
+// general sort called through a comparison function; and as the order is
+// total, which sort ran does not change the result.
+func sortTerms(terms []term) {
+	if len(terms) > 48 {
+		slices.SortFunc(terms, func(a, b term) int {
+			if c := cmp.Compare(a.key, b.key); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.check, b.check)
+		})
+		return
+	}
+	for i := 1; i < len(terms); i++ {
+		t := terms[i]
+		j := i
+		for ; j > 0 && (terms[j-1].key > t.key || terms[j-1].key == t.key && terms[j-1].check > t.check); j-- {
+			terms[j] = terms[j-1]
+		}
+		terms[j] = t
+	}
+}
+
 // Doc prepares an article for storing.
 func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a, aliases, nil) }
 
 // DocEach is Doc that hands each sentence's tokens to each, as AnalyzeEach.
+//
+// It analyses as AnalyzeEach does, but keeps no sentence's units once its
+// terms are made: one buffer serves them all, which spares an article's
+// worth of units to allocate and for the collector to scan.
 func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Token)) store.Doc {
-	an := AnalyzeEach(a.Body, aliases, each)
-	d := store.Doc{Article: a, Sentences: len(an.Sentences)}
-	words := 0
-	for _, units := range an.Units {
-		words += len(units)
-	}
-	d.Terms = make([]store.Term, 0, words) // anchors plus bands are about one per word
-	var terms []term
-	var sc scratch
-	for i, units := range an.Units {
-		if i >= maxSentences {
-			break
+	spans := text.Sentences(a.Body)
+	d := store.Doc{Article: a, Sentences: len(spans)}
+	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
+	var (
+		toks  []text.Token
+		units []align.Unit
+		terms []term
+		sc    scratch
+	)
+	for i, sp := range spans {
+		toks = text.AppendTokens(toks[:0], a.Body[sp.Start:sp.End], sp.Start)
+		if each != nil {
+			each(toks)
 		}
+		if i >= maxSentences {
+			continue
+		}
+		units = align.Units(units[:0], toks, aliases)
 		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
 			d.Terms = append(d.Terms, store.Term{Key: t.key, Sentence: uint16(i), Check: t.check})

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
 	"github.com/unspun/unspun/synth"
+	"github.com/unspun/unspun/text"
 )
 
 func anchorKeys(d store.Doc) map[uint64]bool {
@@ -387,6 +389,59 @@ func TestIndexChecks(t *testing.T) {
 			if !slices.Equal(got, w) {
 				t.Fatalf("round %d, check %04x: %v, want %v", round, check, got, w)
 			}
+		}
+	}
+}
+
+// TestSortTerms checks the insertion sort of a sentence's terms against the
+// library sort, on both sides of the size where it hands over, with
+// repeated keys and repeated checks of one key.
+func TestSortTerms(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := range 100 {
+		for range 20 {
+			terms := make([]term, n)
+			for i := range terms {
+				terms[i] = term{key: r.Uint64N(8) << 60, check: uint16(r.UintN(3))}
+			}
+			want := slices.Clone(terms)
+			slices.SortFunc(want, func(a, b term) int {
+				if a.key != b.key {
+					return cmp.Compare(a.key, b.key)
+				}
+				return cmp.Compare(a.check, b.check)
+			})
+			sortTerms(terms)
+			if !slices.Equal(terms, want) {
+				t.Fatalf("%d terms sorted to %v, want %v", n, terms, want)
+			}
+		}
+	}
+}
+
+// TestDocTermsMatchAnalysis checks that Doc, which reuses one buffer of
+// units, stores the terms that the units of Analyze give: a page is looked
+// up by the latter, so any difference would lose sources.
+func TestDocTermsMatchAnalysis(t *testing.T) {
+	g := synth.New(synth.Options{Seed: 11})
+	articles := []unspun.Article{{ID: "u", Body: "The U.S. envoy met Russia’s minister in Zürich. “We agreed,” she said. " +
+		"The United States and the Russian Federation signed 1,200.5 pages, said the U.N. Secretary-General."}}
+	for range 50 {
+		articles = append(articles, g.Article())
+	}
+	for _, a := range articles {
+		an := Analyze(a.Body, align.DefaultAliases)
+		var want []store.Term
+		var sc scratch
+		for i, units := range an.Units {
+			for _, tm := range sentenceTerms(nil, units, &sc) {
+				want = append(want, store.Term{Key: tm.key, Sentence: uint16(i), Check: tm.check})
+			}
+		}
+		calls := 0
+		d := DocEach(a, align.DefaultAliases, func([]text.Token) { calls++ })
+		if !slices.Equal(d.Terms, want) || d.Sentences != len(an.Sentences) || calls != len(an.Sentences) {
+			t.Fatalf("article %s: Doc gave %d terms of %d sentences (%d calls), Analyze %d of %d", a.ID, len(d.Terms), d.Sentences, calls, len(want), len(an.Sentences))
 		}
 	}
 }

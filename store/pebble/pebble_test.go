@@ -1,11 +1,13 @@
 package pebble
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +43,94 @@ func TestConformanceIngested(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return db
 	})
+}
+
+// TestConformanceVersion2 runs the contract on an index of format version
+// 2, whose records sort among the other keys: indexes built before version
+// 3 are still read and written.
+func TestConformanceVersion2(t *testing.T) {
+	newIndexVersion = 2
+	t.Cleanup(func() { newIndexVersion = FormatVersion })
+	for _, ingest := range []int{0, 1} {
+		t.Run(fmt.Sprint("ingest ", ingest), func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T, dir string) store.Store {
+				db, err := Open(dir, Options{Create: true, IngestBytes: ingest})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if db.recordPrefix != prefixRecord2 {
+					t.Fatalf("a version 2 index keeps records under %q", db.recordPrefix)
+				}
+				t.Cleanup(func() { db.Close() })
+				return db
+			})
+		})
+	}
+}
+
+// TestRecordsIngestedAtTheBottom checks what version 3 is for: each
+// ingested Put's records go straight into the bottom level, where no
+// compaction rewrites them, while its postings land above.
+func TestRecordsIngestedAtTheBottom(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(t.TempDir(), Options{Create: true, IngestBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const puts = 5
+	for p := range puts {
+		var docs []store.Doc
+		for i := range 20 {
+			docs = append(docs, store.Doc{Article: unspun.Article{ID: fmt.Sprintf("%d-%d", p, i), Body: "The ferry to Ostrel sails at noon."},
+				Sentences: 1, Terms: []store.Term{{Key: uint64(i)}, {Key: uint64(p) << 40}}})
+		}
+		if err := db.Put(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	levels := db.db.Metrics().Levels
+	bottom := levels[len(levels)-1]
+	// The first Put, into an empty index, is wholly at the bottom: its
+	// records and its other keys, two tables.
+	if bottom.TablesIngested != puts+1 {
+		t.Errorf("%d tables ingested into the bottom level, want %d: the records of each Put and the first Put's other keys", bottom.TablesIngested, puts+1)
+	}
+	for id, want := range map[string]string{"0-0": "The ferry to Ostrel sails at noon.", "4-19": "The ferry to Ostrel sails at noon."} {
+		if a, err := db.Get(ctx, id); err != nil || a.Body != want {
+			t.Errorf("Get(%s) = %q, %v", id, a.Body, err)
+		}
+	}
+}
+
+// TestWritesSort checks the sort of a Put's writes, which sorts only the
+// prefixes out of order, against a sort of them all.
+func TestWritesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		var w writes
+		for range r.IntN(300) {
+			key := []byte{}
+			if r.IntN(20) > 0 {
+				key = append(key, "\x00apz\xff"[r.IntN(5)])
+				for range r.IntN(4) {
+					key = append(key, byte(r.IntN(4)))
+				}
+			}
+			w.add(writeSet, key, []byte{byte(round)})
+		}
+		want := slices.Clone(w.ops)
+		slices.SortStableFunc(want, func(a, b write) int { return bytes.Compare(w.key(a), w.key(b)) })
+		w.sort()
+		for i := range want {
+			if !bytes.Equal(w.key(w.ops[i]), w.key(want[i])) {
+				t.Fatalf("round %d: write %d has key %q, want %q", round, i, w.key(w.ops[i]), w.key(want[i]))
+			}
+		}
+		if len(w.ops) != len(want) {
+			t.Fatalf("round %d: %d writes, want %d", round, len(w.ops), len(want))
+		}
+	}
 }
 
 func TestAppendMergerOrder(t *testing.T) {
@@ -153,16 +243,20 @@ func TestIngestedPutSurvivesReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if err := os.WriteFile(filepath.Join(dir, ingestFile), []byte("half a table"), 0o644); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{ingestFile, ingestRecordsFile} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("half a table"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db, err = Open(dir, Options{})
 	if err != nil {
-		t.Fatalf("reopen over a left-over table: %v", err)
+		t.Fatalf("reopen over left-over tables: %v", err)
 	}
 	defer db.Close()
-	if _, err := os.Stat(filepath.Join(dir, ingestFile)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("the left-over table is still there: %v", err)
+	for _, name := range []string{ingestFile, ingestRecordsFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the left-over %s is still there: %v", name, err)
+		}
 	}
 	for id, want := range map[string]string{"a": big + "Again.", "b": big, "c": "Short."} {
 		if a, err := db.Get(ctx, id); err != nil || a.Body != want {

@@ -20,10 +20,13 @@ import (
 	"github.com/unspun/unspun/store"
 )
 
-// ingestFile is where a large Put writes its table before Pebble links it
-// into the index. Put is serialised, so one name is enough; Open removes
-// what a crash left behind.
-const ingestFile = "ingest.tmp"
+// ingestFile and ingestRecordsFile are where a large Put writes its tables
+// before Pebble links them into the index. Put is serialised, so one name
+// each is enough; Open removes what a crash left behind.
+const (
+	ingestFile        = "ingest.tmp"
+	ingestRecordsFile = "ingest-records.tmp"
+)
 
 // Kinds of write.
 const (
@@ -53,6 +56,44 @@ func (w *writes) add(kind uint8, key, value []byte) {
 	v := len(w.buf)
 	w.buf = append(w.buf, value...)
 	w.ops = append(w.ops, write{kind, k, v, len(w.buf)})
+}
+
+// sort orders the writes by key. Put makes most of them in order within
+// their prefix (records by number, posting chunks and counts by term), so
+// they are spread by the key's first byte and only a prefix's writes that
+// are out of order are sorted: the ids of the articles, a few thousand.
+// A comparison sort of them all cost a sixth of Put.
+func (w *writes) sort() {
+	var start [257]int
+	for _, o := range w.ops {
+		start[w.first(o)+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	out := make([]write, len(w.ops))
+	next := start
+	for _, o := range w.ops {
+		b := w.first(o)
+		out[next[b]] = o
+		next[b]++
+	}
+	byKey := func(a, b write) int { return bytes.Compare(w.key(a), w.key(b)) }
+	for b := range 256 {
+		if part := out[start[b]:start[b+1]]; !slices.IsSortedFunc(part, byKey) {
+			slices.SortFunc(part, byKey)
+		}
+	}
+	w.ops = out
+}
+
+// first is the first byte of o's key, by which sort spreads the writes;
+// an empty key sorts first, as its own.
+func (w *writes) first(o write) int {
+	if o.k == o.v {
+		return 0
+	}
+	return int(w.buf[o.k])
 }
 
 func (w *writes) key(o write) []byte   { return w.buf[o.k:o.v] }
@@ -113,7 +154,7 @@ func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error
 		old, err := s.get(idKey(d.Article.ID))
 		switch {
 		case err == nil && len(old) == 4:
-			oldKey := docKey(binary.BigEndian.Uint32(old))
+			oldKey := s.docKey(binary.BigEndian.Uint32(old))
 			if rec, err := s.get(oldKey); err == nil {
 				if _, n, err := decodeRecord(rec); err == nil {
 					sentences -= int64(n)
@@ -134,7 +175,7 @@ func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error
 		var nb [4]byte
 		binary.BigEndian.PutUint32(nb[:], num)
 		w.add(writeSet, idKey(d.Article.ID), nb[:])
-		w.add(writeSet, docKey(num), rec)
+		w.add(writeSet, s.docKey(num), rec)
 		articles++
 		sentences += int64(d.Sentences)
 		for _, t := range d.Terms {
@@ -232,33 +273,73 @@ func (s *DB) commit(w *writes) error {
 	return b.Commit(pebbledb.Sync)
 }
 
-// ingest writes w as one sorted table, synced, and has Pebble ingest it:
-// Pebble links the file into the index and records it in its manifest,
+// ingest writes w as sorted tables, synced, and has Pebble ingest them:
+// Pebble links the files into the index and records them in its manifest,
 // synced, in one step, so the writes are all there or none are.
+//
+// In a version 3 index the article records go into a table of their own
+// (in version 2 they sort among the other keys, and Pebble takes no two
+// tables whose ranges overlap). Their numbers are new and they sort after
+// every other key, so nothing overlaps that table and Pebble puts it
+// straight into the bottom level, where no compaction rewrites it (unless
+// the Put replaces articles: it deletes their old records, among the
+// earlier ones). The other table holds the posting chunks and counters,
+// which every Put adds to: it lands in level 0, above the tables it
+// overlaps, and is rewritten by compactions, so it is written as level 0
+// is: fast, not compressed. Only the first Put into an empty index lands
+// wholly at the bottom level.
 func (s *DB) ingest(ctx context.Context, w *writes) error {
-	slices.SortFunc(w.ops, func(a, b write) int { return bytes.Compare(w.key(a), w.key(b)) })
-	path := filepath.Join(s.dir, ingestFile)
+	w.sort()
+	for i := 1; i < len(w.ops); i++ {
+		if bytes.Equal(w.key(w.ops[i]), w.key(w.ops[i-1])) {
+			return fmt.Errorf("two writes of key %q in one put", w.key(w.ops[i]))
+		}
+	}
+	rest, records := w.ops, []write(nil)
+	if s.recordPrefix == prefixRecord { // the records are the last keys: a table of their own
+		i := len(rest)
+		for i > 0 && w.first(rest[i-1]) == prefixRecord {
+			i--
+		}
+		rest, records = rest[:i], rest[i:]
+	}
+	bottom := len(s.opts.Levels) - 1
+	restLevel := 0
+	if s.next == 1 {
+		restLevel = bottom
+	}
+	var paths []string
+	defer func() {
+		for _, p := range paths {
+			os.Remove(p) // Pebble has linked it, or it is not wanted
+		}
+	}()
+	for _, t := range []struct {
+		name  string
+		ops   []write
+		level int
+	}{{ingestFile, rest, restLevel}, {ingestRecordsFile, records, bottom}} {
+		if len(t.ops) == 0 {
+			continue
+		}
+		path := filepath.Join(s.dir, t.name)
+		paths = append(paths, path)
+		if err := s.writeTable(path, w, t.ops, t.level); err != nil {
+			return err
+		}
+	}
+	return s.db.Ingest(ctx, paths)
+}
+
+// writeTable writes the sorted ops of w as a table at path, synced, with
+// the options of the given level.
+func (s *DB) writeTable(path string, w *writes, ops []write, level int) error {
 	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(path) // Pebble has linked it, or it is not wanted
-	// The table lands in level 0, above the tables it overlaps, and is
-	// rewritten by compactions, so it is written as level 0 is: fast, not
-	// compressed. Every Put's table holds the counters, so it overlaps
-	// every earlier one; only the first Put into an empty index lands at
-	// the bottom level, where nothing would rewrite it: that one is written
-	// as the bottom level is.
-	level := 0
-	if s.next == 1 {
-		level = len(s.opts.Levels) - 1
-	}
 	t := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat()))
-	for i, o := range w.ops {
-		if i > 0 && bytes.Equal(w.key(o), w.key(w.ops[i-1])) {
-			t.Close()
-			return fmt.Errorf("two writes of key %q in one put", w.key(o))
-		}
+	for _, o := range ops {
 		switch o.kind {
 		case writeSet:
 			err = t.Set(w.key(o), w.value(o))
@@ -272,8 +353,5 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 			return err
 		}
 	}
-	if err := t.Close(); err != nil { // syncs the file
-		return err
-	}
-	return s.db.Ingest(ctx, []string{path})
+	return t.Close() // syncs the file
 }
