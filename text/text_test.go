@@ -1,6 +1,8 @@
 package text
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -157,12 +159,51 @@ func FuzzSentencesAndTokens(f *testing.F) {
 			}
 			prev = tok.End
 		}
+		if general := generalTokens(s); !slices.Equal(toks, general) {
+			t.Fatalf("tokens of %q:\n%+v\nthe general path gives\n%+v", s, toks, general)
+		}
 		for _, n := range []int{0, 2, maxFurnitureWords} {
 			if moreWordsThan(s, n) && len(toks) <= n {
 				t.Fatalf("moreWordsThan(%q, %d) with %d tokens", s, n, len(toks))
 			}
 		}
 	})
+}
+
+// generalTokens is AppendTokens without its fast path for plain ASCII
+// words: every word through scanWord and makeToken.
+func generalTokens(s string) []Token {
+	var dst []Token
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		end := scanWord(s, i)
+		dst = append(dst, makeToken(s[i:end], i, end))
+		i = end
+	}
+	return dst
+}
+
+// TestASCIITokensMatchGeneral checks the fast path for plain words against
+// the general one, on random text made of the characters where a word may
+// or may not go on: apostrophes, dots and commas, digits, capitals,
+// letters and marks beyond ASCII.
+func TestASCIITokensMatchGeneral(t *testing.T) {
+	pieces := []string{"a", "b", "Z", "Q", "7", "0", ".", ",", "'", "’", " ", "é", "É", "\u0301", "ß", "-", "\n", "U.S.", "1,200.5", "don't", "NATO", "McKay", "\xff", "“"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := Tokens(s), generalTokens(s); !slices.Equal(got, want) {
+			t.Fatalf("tokens of %q:\n%+v\nthe general path gives\n%+v", s, got, want)
+		}
+	}
 }
 
 // TestMoreWordsThan checks the lower bound on tokens that spares

@@ -39,12 +39,69 @@ func AppendTokens(dst []Token, s string, base int) []Token {
 			i += size
 			continue
 		}
+		if t, end, ok := asciiToken(s, i); ok {
+			t.Start, t.End = i+base, end+base
+			dst = append(dst, t)
+			i = end
+			continue
+		}
 		start := i
 		end := scanWord(s, i)
 		dst = append(dst, makeToken(s[start:end], start+base, end+base))
 		i = end
 	}
 	return dst
+}
+
+// asciiToken makes the token at i in one pass when it is a plain word: ASCII
+// letters and digits ended by a character that cannot continue it. It
+// reports false for everything scanWord and makeToken must look at more
+// closely (an initialism, a letter or mark beyond ASCII, an apostrophe or a
+// number's separator before a character that may continue the word), which
+// they then handle; its tokens are theirs (TestASCIITokensMatchGeneral).
+// Most words of news are plain: this is most of tokenising.
+func asciiToken(s string, i int) (t Token, end int, ok bool) {
+	if i+1 < len(s) && s[i+1] == '.' {
+		return t, 0, false // "U.S.": an initialism, perhaps
+	}
+	first := s[i]
+	t.Number = first >= '0' && first <= '9'
+	t.Capital = first >= 'A' && first <= 'Z'
+	upper, lower := 0, 0
+	j := i
+	for ; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower++
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= '0' && c <= '9':
+		default:
+			goto stop
+		}
+	}
+stop:
+	if j < len(s) {
+		c := s[j]
+		if c >= utf8.RuneSelf {
+			return t, 0, false // a letter or mark may go on
+		}
+		if j+1 < len(s) {
+			next := s[j+1]
+			mayGoOn := next >= utf8.RuneSelf || asciiWord[next]
+			if c == '\'' && !t.Number && mayGoOn || (c == ',' || c == '.') && t.Number && mayGoOn {
+				return t, 0, false
+			}
+		}
+	}
+	raw := s[i:j]
+	t.Norm = raw
+	if upper > 0 {
+		t.Norm = strings.ToLower(raw)
+	}
+	t.Acronym = t.Capital && lower == 0 && upper >= 2
+	return t, j, true
 }
 
 // asciiWord marks the ASCII bytes that are word runes: letters and digits.
