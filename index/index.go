@@ -127,9 +127,10 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 }
 
 // sortTerms sorts terms by key, then check. A sentence has a few dozen
-// terms, which an insertion sort orders in a third of the time of a
-// general sort called through a comparison function; and as the order is
-// total, which sort ran does not change the result.
+// terms, which an insertion sort orders faster than a general sort called
+// through a comparison function (1.1 against 1.8 s of CPU in adding 100k
+// articles); and as the order is total, which sort ran does not change
+// the result.
 func sortTerms(terms []term) {
 	if len(terms) > 48 {
 		slices.SortFunc(terms, func(a, b term) int {

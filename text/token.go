@@ -69,19 +69,18 @@ func asciiToken(s string, i int) (t Token, end int, ok bool) {
 	t.Capital = first >= 'A' && first <= 'Z'
 	upper, lower := 0, 0
 	j := i
+scan:
 	for ; j < len(s); j++ {
-		c := s[j]
-		switch {
+		switch c := s[j]; {
 		case c >= 'a' && c <= 'z':
 			lower++
 		case c >= 'A' && c <= 'Z':
 			upper++
 		case c >= '0' && c <= '9':
 		default:
-			goto stop
+			break scan
 		}
 	}
-stop:
 	if j < len(s) {
 		c := s[j]
 		if c >= utf8.RuneSelf {
