@@ -31,7 +31,8 @@ import (
 )
 
 // FormatVersion is the version of the key layout below that a new index
-// gets. Bump it on any change; Open reads every version it lists.
+// gets. Bump it on any change; Open reads every version it lists, and
+// testdata keeps an index of each older one, built by its last release.
 //
 //	1: first layout.
 //	2: a count key per term ('f'), so that a common word's long posting

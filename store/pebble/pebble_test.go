@@ -16,6 +16,10 @@ import (
 	"testing"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
+	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
 )
@@ -269,5 +273,84 @@ func TestIngestedPutSurvivesReopen(t *testing.T) {
 	}
 	if st, err := db.Stats(ctx); err != nil || st.Articles != 3 {
 		t.Errorf("stats %+v, %v", st, err)
+	}
+}
+
+// TestOpensFrozenVersion2Index opens an index that the last release of
+// format version 2 (45ed8f2) built from the demo corpus (`unspun add`,
+// frozen in testdata), and checks that every article, its number and its terms'
+// hits read back, and that a Put into it, ingested, keeps version 2's
+// layout: indexes built before version 3 keep working.
+func TestOpensFrozenVersion2Index(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	frozen := filepath.Join("testdata", "v2-demo")
+	entries, err := os.ReadDir(frozen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries { // Pebble writes on open: work on a copy
+		b, err := os.ReadFile(filepath.Join(frozen, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := Open(dir, Options{IngestBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.recordPrefix != prefixRecord2 {
+		t.Fatalf("records read under %q in a version 2 index", db.recordPrefix)
+	}
+	var articles []unspun.Article
+	for line := range bytes.Lines(demo.Corpus()) {
+		a, err := reader.ParseJSON(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		articles = append(articles, a)
+	}
+	if st, err := db.Stats(ctx); err != nil || st.Articles != int64(len(articles)) {
+		t.Fatalf("stats %+v, %v; want %d articles", st, err, len(articles))
+	}
+	for _, a := range articles {
+		got, err := db.Get(ctx, a.ID)
+		if err != nil || got.Body != a.Body || got.Title != a.Title {
+			t.Fatalf("Get(%s): %q, %v", a.ID, got.Title, err)
+		}
+		num, err := db.Number(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, term := range index.Doc(a, align.DefaultAliases).Terms {
+			hits, _, err := db.Postings(ctx, term.Key, 1<<20, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(hits, store.Hit{Doc: num, Sentence: term.Sentence, Check: term.Check}) {
+				t.Fatalf("%s: term %x of sentence %d has no hit of article %d", a.ID, term.Key, term.Sentence, num)
+			}
+		}
+	}
+	added := unspun.Article{ID: "late/one", Title: "Ferry resumes", Body: "The Ostrel ferry sailed again on Monday after the storm."}
+	if err := db.Put(ctx, []store.Doc{index.Doc(added, align.DefaultAliases)}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.recordPrefix != prefixRecord2 {
+		t.Errorf("after a Put, records read under %q", db.recordPrefix)
+	}
+	for _, a := range append(articles[:1], added) {
+		if got, err := db.Get(ctx, a.ID); err != nil || got.Body != a.Body {
+			t.Errorf("after a Put, Get(%s): %q, %v", a.ID, got.Body, err)
+		}
 	}
 }
