@@ -133,22 +133,29 @@ func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
 // the result.
 func sortTerms(terms []term) {
 	if len(terms) > 48 {
-		slices.SortFunc(terms, func(a, b term) int {
-			if c := cmp.Compare(a.key, b.key); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.check, b.check)
-		})
+		slices.SortFunc(terms, compareTerms)
 		return
 	}
 	for i := 1; i < len(terms); i++ {
 		t := terms[i]
 		j := i
-		for ; j > 0 && (terms[j-1].key > t.key || terms[j-1].key == t.key && terms[j-1].check > t.check); j-- {
+		for ; j > 0 && compareTerms(terms[j-1], t) > 0; j-- {
 			terms[j] = terms[j-1]
 		}
 		terms[j] = t
 	}
+}
+
+// compareTerms orders terms by key, then check. It is written to be
+// inlined into sortTerms' loop.
+func compareTerms(a, b term) int {
+	switch {
+	case a.key < b.key:
+		return -1
+	case a.key > b.key:
+		return 1
+	}
+	return int(a.check) - int(b.check)
 }
 
 // Doc prepares an article for storing.

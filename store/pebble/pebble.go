@@ -221,16 +221,17 @@ func (s *DB) checkVersion() error {
 	} else if err != nil {
 		return err
 	}
-	if len(v) != 4 {
-		return fmt.Errorf("index format %x, this unspun reads 2 and %d: rebuild the index", v, FormatVersion)
+	version := uint32(0) // not a version: the value is malformed
+	if len(v) == 4 {
+		version = binary.BigEndian.Uint32(v)
 	}
-	switch binary.BigEndian.Uint32(v) {
+	switch version {
 	case 2:
 		s.recordPrefix = prefixRecord2
 	case FormatVersion:
 		s.recordPrefix = prefixRecord
 	default:
-		return fmt.Errorf("index format %d, this unspun reads 2 and %d: rebuild the index", binary.BigEndian.Uint32(v), FormatVersion)
+		return fmt.Errorf("index format %x, this unspun reads 2 and %d: rebuild the index", v, FormatVersion)
 	}
 	return nil
 }

@@ -80,19 +80,22 @@ func (m *Memory) Put(ctx context.Context, docs []store.Doc) error {
 func (m *Memory) Get(ctx context.Context, id string) (unspun.Article, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed {
-		return unspun.Article{}, errClosed
+	num, err := m.number(id)
+	if err != nil {
+		return unspun.Article{}, err
 	}
-	if num, ok := m.byID[id]; ok {
-		return m.docs[num].article, nil
-	}
-	return unspun.Article{}, fmt.Errorf("store: get %q: %w", id, unspun.ErrNotFound)
+	return m.docs[num].article, nil
 }
 
 // Number implements store.Store.
 func (m *Memory) Number(ctx context.Context, id string) (uint32, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.number(id)
+}
+
+// number is Number with m.mu held.
+func (m *Memory) number(id string) (uint32, error) {
 	if m.closed {
 		return 0, errClosed
 	}
