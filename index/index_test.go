@@ -217,7 +217,7 @@ func TestVotesTable(t *testing.T) {
 			t.Fatalf("round %d: %d votes, want %d", round, len(v.list), len(model))
 		}
 		for _, vt := range v.list {
-			if vt.score != model[vt.ref] {
+			if float64(vt.score) != model[vt.ref] {
 				t.Fatalf("round %d: ref %x scored %v, want %v", round, vt.ref, vt.score, model[vt.ref])
 			}
 		}
@@ -442,6 +442,134 @@ func TestDocTermsMatchAnalysis(t *testing.T) {
 		d := DocEach(a, align.DefaultAliases, func([]text.Token) { calls++ })
 		if !slices.Equal(d.Terms, want) || d.Sentences != len(an.Sentences) || calls != len(an.Sentences) {
 			t.Fatalf("article %s: Doc gave %d terms of %d sentences (%d calls), Analyze %d of %d", a.ID, len(d.Terms), d.Sentences, calls, len(want), len(an.Sentences))
+		}
+	}
+}
+
+// TestCandidatesMatchCount checks Candidates, which counts a stored
+// sentence's first hit apart from the others and passes over hits it can
+// prove useless, against the rule counted in full: every stored sentence
+// scored with every term it shares with the sentence looked up. Pages
+// copy, spin and stitch stored articles; dates make some articles later
+// than the page; a low MaxDF leaves common words unread; a stored
+// sentence of a small index is hit by many words, which fills the bitmaps
+// of first hits with collisions.
+func TestCandidatesMatchCount(t *testing.T) {
+	ctx := context.Background()
+	g := synth.New(synth.Options{Seed: 11, Vocabulary: 800, Names: 120})
+	s := storetest.NewMemory()
+	var arts []unspun.Article
+	var docs []store.Doc
+	for range 400 {
+		a := g.Article()
+		arts = append(arts, a)
+		docs = append(docs, Doc(a, align.DefaultAliases))
+	}
+	if err := s.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	nums := make([]int, len(docs))
+	dates := make([]int64, len(docs)+1)
+	for i := range docs {
+		n, err := s.Number(ctx, docs[i].Article.ID)
+		if err != nil || int(n) >= len(dates) {
+			t.Fatalf("article %d numbered %d (%v)", i, n, err)
+		}
+		nums[i] = int(n)
+		if rng.IntN(10) > 0 {
+			dates[n] = int64(i) + rng.Int64N(40) + 1 // nearly in number order; 0: unknown
+		}
+	}
+	// The terms of every stored sentence, and each anchor's count.
+	type stored struct {
+		doc   int
+		terms map[term]bool
+	}
+	var sentences []stored
+	df := map[uint64]int{}
+	for i, d := range docs {
+		bySentence := map[uint16]map[term]bool{}
+		for _, tm := range d.Terms {
+			if bySentence[tm.Sentence] == nil {
+				bySentence[tm.Sentence] = map[term]bool{}
+			}
+			bySentence[tm.Sentence][term{tm.Key, tm.Check}] = true
+			if tm.Check == 0 {
+				df[tm.Key]++
+			}
+		}
+		for j := range uint16(d.Sentences) {
+			sentences = append(sentences, stored{nums[i]<<16 | int(j), bySentence[j]})
+		}
+	}
+	st, _ := s.Stats(ctx)
+	for _, maxDF := range []int{0, 40} {
+		for _, shared := range []bool{false, true} {
+			l := Lookup{Store: s, Sentences: st.Sentences, PerSentence: 4, MaxTies: 3, MinShare: 0.2, MaxDF: maxDF, Dates: NewDates(dates)}
+			if shared {
+				l.Shared = NewPostingCache(1 << 20)
+			}
+			limit := maxDF
+			if limit == 0 {
+				limit = 2000
+			}
+			for p := range 12 {
+				from := rng.IntN(len(arts) - 4)
+				page, _ := g.Page("p", arts[from:from+1+rng.IntN(3)], 2, float64(p%4)*0.2, 1)
+				l.NotAfter = 0
+				if p%3 > 0 {
+					l.NotAfter = int64(from) + rng.Int64N(60)
+				}
+				an := Analyze(page.Body, align.DefaultAliases)
+				got, err := l.Candidates(ctx, an)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := float64(st.Sentences)
+				var sc scratch
+				for i, units := range an.Units {
+					var total float64
+					weights := map[term]score{}
+					for _, tm := range sentenceTerms(nil, units, &sc) {
+						switch {
+						case tm.check != 0:
+							weights[tm] = scoreOf(bandVote)
+						case df[tm.key] == 0:
+							total += math.Log(1 + n)
+						default:
+							w := math.Log(1 + n/float64(df[tm.key]))
+							total += w
+							if df[tm.key] <= limit {
+								weights[tm] = scoreOf(w)
+							}
+						}
+					}
+					need := scoreOf(0.2 * total)
+					var cands []Candidate
+					for _, ss := range sentences {
+						doc := ss.doc >> 16
+						if l.NotAfter != 0 && dates[doc] > l.NotAfter {
+							continue
+						}
+						var sum score
+						band := false
+						for tm, w := range weights {
+							if ss.terms[tm] {
+								sum += w
+								band = band || tm.check != 0
+							}
+						}
+						if band || (sum > 0 && sum >= need) {
+							cands = append(cands, Candidate{store.Hit{Doc: uint32(doc), Sentence: uint16(ss.doc)}, sum.float()})
+						}
+					}
+					want, _ := l.best(cands, total)
+					if !slices.Equal(got[i], want) {
+						t.Fatalf("max df %d, shared %v, page %d, sentence %d: got %v, want %v", maxDF, shared, p, i, got[i], want)
+					}
+				}
+			}
 		}
 	}
 }
