@@ -573,3 +573,38 @@ func TestCandidatesMatchCount(t *testing.T) {
 		}
 	}
 }
+
+// TestPostingCacheTable checks a cache part's table against a map: keys
+// that share their low bits (long probe runs), key 0, growth, a list put
+// twice (two workers reading it at once), and forgetting everything when
+// the hits would pass the bound.
+func TestPostingCacheTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const maxHits = 5000
+	c := NewPostingCache(maxHits * cacheParts)
+	model := map[uint64]int{} // key: number of hits of its list
+	held := 0
+	for op := range 40000 {
+		key := uint64(rng.IntN(3000)) << 20 // the same low bits: one probe run
+		if op%7 == 0 {
+			key = 0
+		}
+		if pl, ok := c.get(key); ok != (model[key] > 0) || ok && len(pl.hits) != model[key] {
+			t.Fatalf("op %d: key %x gave %d hits (%v), want %d", op, key, len(pl.hits), ok, model[key])
+		}
+		if rng.IntN(2) == 0 {
+			continue
+		}
+		n := 1 + rng.IntN(4) // short lists: thousands fit, so the table grows
+		if held-model[key]+n > maxHits { // part 0 holds every key here
+			clear(model)
+			held = 0
+		}
+		held += n - model[key]
+		model[key] = n
+		c.put(key, postingList{hits: make([]store.Hit, n), df: n})
+		if got := c.hits(); got != held {
+			t.Fatalf("op %d: cache holds %d hits, want %d", op, got, held)
+		}
+	}
+}
