@@ -747,9 +747,9 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 				continue
 			}
 			// A stored sentence's first hit goes to the firsts, its
-			// later ones to the vote table; while admitting stops, a
-			// hit of a stored sentence not seen before is passed over,
-			// as it cannot reach the share.
+			// later ones to the vote table; once admitting stops, a hit
+			// of a stored sentence not seen before is passed over, as it
+			// cannot reach the share.
 			admit := remaining >= need
 			ws := scoreOf(w.weight)
 			for _, hits := range l.earlier(w.hits) {
