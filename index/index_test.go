@@ -595,7 +595,7 @@ func TestPostingCacheTable(t *testing.T) {
 		if rng.IntN(2) == 0 {
 			continue
 		}
-		n := 1 + rng.IntN(4) // short lists: thousands fit, so the table grows
+		n := 1 + rng.IntN(4)             // short lists: thousands fit, so the table grows
 		if held-model[key]+n > maxHits { // part 0 holds every key here
 			clear(model)
 			held = 0
