@@ -725,6 +725,9 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 			}
 			expect += len(w.hits)
 		}
+		// No more stored sentences can be hit than there are: that bounds
+		// the bitmaps whatever MaxDF a caller sets.
+		expect = min(expect, int(max(l.Sentences, 1)))
 		votes.reset()
 		seen, voted := &l.seen, &l.voted
 		seen.reset(expect)
