@@ -355,11 +355,13 @@ func (c *PostingCache) put(key uint64, pl postingList) {
 	if len(pl.hits) > p.maxHits {
 		return
 	}
-	if p.hits-p.held(key)+len(pl.hits) > p.maxHits {
+	held := p.held(key) // a list put again: two workers read it at once
+	if p.hits-held+len(pl.hits) > p.maxHits {
 		clear(p.slots)
 		p.used, p.hits, p.zero, p.hasZero = 0, 0, postingList{}, false
+		held = 0
 	}
-	p.hits += len(pl.hits) - p.held(key) // a list put again: two workers read it at once
+	p.hits += len(pl.hits) - held
 	if key == 0 {
 		p.zero, p.hasZero = pl, true
 		return
