@@ -128,8 +128,9 @@ type Store interface {
 	// sentences by number, without reading the article back.
 	Number(ctx context.Context, id string) (uint32, error)
 
-	// Postings appends to dst the hits of a term and returns them with the
-	// term's posting count df. When df exceeds max (and max > 0) the hits are
+	// Postings appends to dst the hits of a term, in ascending order of
+	// their articles' numbers, and returns them with the term's posting
+	// count df. When df exceeds max (and max > 0) the hits are
 	// not decoded and dst is returned unchanged, so a caller can skip common
 	// terms cheaply. Hits of replaced articles may still be listed.
 	Postings(ctx context.Context, key uint64, max int, dst []Hit) (hits []Hit, df int, err error)

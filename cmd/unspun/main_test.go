@@ -9,14 +9,20 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/align"
 	"github.com/unspun/unspun/demo"
+	"github.com/unspun/unspun/index"
+	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/report"
+	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/pebble"
 )
 
@@ -249,6 +255,18 @@ func TestKillDuringAdd(t *testing.T) {
 	if fi, err := os.Stat(corpus); err != nil || fi.Size()/9000*2000 < pebble.DefaultIngestBytes {
 		t.Fatalf("add's batches of this corpus are under the ingest threshold (%v): the test would not kill bulk ingests", err)
 	}
+	var articles []unspun.Article
+	data, err := os.ReadFile(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range bytes.Lines(data) {
+		a, err := reader.ParseJSON(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		articles = append(articles, a)
+	}
 	db := filepath.Join(dir, "idx")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 4 {
@@ -277,6 +295,21 @@ func TestKillDuringAdd(t *testing.T) {
 		for i := 0; i < reported; i++ {
 			if _, err := s.Get(ctx, fmt.Sprintf("src/%07d", i)); err != nil {
 				t.Fatalf("round %d: article %d of %d reported stored is missing: %v", round, i, reported, err)
+			}
+		}
+		// Reported articles are found, not only stored: each of their terms
+		// lists them (every 400th article, all its terms).
+		for i := 0; i < reported; i += 400 {
+			a := articles[i]
+			num, err := s.Number(ctx, a.ID)
+			if err != nil {
+				t.Fatalf("round %d: %s: %v", round, a.ID, err)
+			}
+			for _, term := range index.Doc(a, align.DefaultAliases).Terms {
+				hits, _, err := s.Postings(ctx, term.Key, 0, nil)
+				if err != nil || !slices.Contains(hits, store.Hit{Doc: num, Sentence: term.Sentence, Check: term.Check}) {
+					t.Fatalf("round %d: article %d of %d reported stored is not listed under its term %x (%v)", round, i, reported, term.Key, err)
+				}
 			}
 		}
 		st, _ := s.Stats(ctx)

@@ -41,7 +41,13 @@ import (
 //	   A batch's records then form a table of their own that nothing
 //	   overlaps, which Pebble ingests straight into the bottom level; under
 //	   'd' they were three quarters of the bytes its compactions rewrote.
-const FormatVersion = 3
+//	4: the posting chunks of a large Put go into a segment of their own
+//	   under '{' (segment number, then term), after every other key, until
+//	   a fold merges the segments into the terms' 'p' and 'f' keys. Each
+//	   segment's table is then ingested into the bottom level, where no
+//	   compaction rewrites it, and the fold writes each posting once; under
+//	   'p' the compactions rewrote them four times (README, "Performance").
+const FormatVersion = 4
 
 // newIndexVersion is the version Open writes into a new index: a variable
 // so that tests can make an index of the version before and check that it
@@ -51,7 +57,8 @@ var newIndexVersion uint32 = FormatVersion
 // Key prefixes.
 const (
 	prefixID      = 'a' // a + id → doc number (4 bytes, big-endian)
-	prefixRecord  = 'z' // z + doc number → record (JSON); 'd' in version 2. Every other prefix must sort before it
+	prefixRecord  = 'z' // z + doc number → record (JSON); 'd' in version 2. Every other prefix but prefixSegment must sort before it
+	prefixSegment = '{' // { + segment (4 bytes, big-endian) + term (8 bytes, big-endian) → the term's posting chunk of one large Put (version 4), until folded
 	prefixRecord2 = 'd' // the records' prefix in version 2
 	prefixPosting = 'p' // p + term (8 bytes, big-endian) → posting chunks (merged by appending)
 	prefixCount   = 'f' // f + term (8 bytes, big-endian) → int64 hits (merged by adding)
@@ -126,8 +133,15 @@ type DB struct {
 
 	ingestBytes  int
 	recordPrefix byte       // prefixRecord, or prefixRecord2 in a version 2 index
-	mu           sync.Mutex // serialises Put, which allocates doc numbers
+	segmented    bool       // large Puts write segments (version 4)
+	mu           sync.Mutex // serialises Put, which allocates doc numbers, and folds
 	next         uint32
+
+	// segments are the numbers of the segments not yet folded, in
+	// ascending order, which is the order of their articles' numbers. The
+	// slice is replaced, never changed, so readers load it without a lock.
+	segments    atomic.Pointer[[]uint32]
+	maxSegments int
 
 	learnMu sync.Mutex // serialises Learn
 
@@ -163,6 +177,10 @@ func Open(dir string, opts Options) (*DB, error) {
 		Logger:       logger{opts.Logger},
 		MemTableSize: 32 << 20,
 	}
+	// Folding segments excises them in the step that ingests the folded
+	// lists, which needs virtual tables: an older index is ratcheted to it
+	// when opened (readable by this Pebble, which every unspun uses).
+	po.FormatMajorVersion = pebbledb.FormatVirtualSSTables
 	po.EnsureDefaults()
 	// Tables above the bottom level are written to be rewritten: bulk
 	// ingests land in level 0 and are soon compacted down. Compressing them
@@ -171,7 +189,7 @@ func Open(dir string, opts Options) (*DB, error) {
 	for i := range len(po.Levels) - 1 {
 		po.Levels[i].Compression = func() *sstable.CompressionProfile { return sstable.NoCompression }
 	}
-	for _, name := range []string{ingestFile, ingestRecordsFile} {
+	for _, name := range tempTables() {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			cache.Unref()
 			return nil, fmt.Errorf("store: open %s: %w", dir, err)
@@ -185,7 +203,7 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	s := &DB{db: db, cache: cache, opts: po, dir: dir, ingestBytes: opts.IngestBytes}
+	s := &DB{db: db, cache: cache, opts: po, dir: dir, ingestBytes: opts.IngestBytes, maxSegments: maxSegments}
 	switch {
 	case s.ingestBytes == 0:
 		s.ingestBytes = DefaultIngestBytes
@@ -195,6 +213,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	if err := s.checkVersion(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	if err := s.loadSegments(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: segments: %v", dir, err)
 	}
 	v, err := s.get([]byte(keyNext))
 	switch {
@@ -228,10 +250,13 @@ func (s *DB) checkVersion() error {
 	switch version {
 	case 2:
 		s.recordPrefix = prefixRecord2
+	case 3:
+		s.recordPrefix = prefixRecord
 	case FormatVersion:
 		s.recordPrefix = prefixRecord
+		s.segmented = true
 	default:
-		return fmt.Errorf("index format %x, this unspun reads 2 and %d: rebuild the index", v, FormatVersion)
+		return fmt.Errorf("index format %x, this unspun reads 2 to %d: rebuild the index", v, FormatVersion)
 	}
 	return nil
 }
@@ -274,6 +299,13 @@ func postingKey(term uint64) []byte {
 func countKey(term uint64) []byte {
 	k := [9]byte{prefixCount}
 	binary.BigEndian.PutUint64(k[1:], term)
+	return k[:]
+}
+
+func segmentKey(seg uint32, term uint64) []byte {
+	k := [13]byte{prefixSegment}
+	binary.BigEndian.PutUint32(k[1:], seg)
+	binary.BigEndian.PutUint64(k[5:], term)
 	return k[:]
 }
 
@@ -342,6 +374,9 @@ func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit)
 	if s.closed.Load() {
 		return dst, 0, errClosed
 	}
+	if segs := *s.segments.Load(); len(segs) > 0 {
+		return s.segmentedPostings(key, max, dst, segs)
+	}
 	if max > 0 {
 		// The count first: a common word's list can be megabytes.
 		c, err := s.get(countKey(key))
@@ -365,6 +400,12 @@ func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit)
 		return dst, 0, fmt.Errorf("store: postings: %w", err)
 	}
 	defer closer.Close()
+	return decodePostings(key, max, dst, v)
+}
+
+// decodePostings appends the hits of the chunks v to dst, unless there are
+// more than max > 0 of them; it returns how many there are.
+func decodePostings(key uint64, max int, dst []store.Hit, v []byte) ([]store.Hit, int, error) {
 	df, err := countChunks(v)
 	if err != nil {
 		return dst, 0, fmt.Errorf("store: postings %016x: %w", key, err)
@@ -377,6 +418,39 @@ func (s *DB) Postings(ctx context.Context, key uint64, max int, dst []store.Hit)
 		return dst, 0, fmt.Errorf("store: postings %016x: %w", key, err)
 	}
 	return dst, df, nil
+}
+
+// segmentedPostings is Postings while segments are not folded: the term's
+// folded chunks, then its chunk in each segment, read from one snapshot.
+// The snapshot makes the read consistent with a fold that runs meanwhile:
+// if the fold came first, the segments' chunks are in the folded value
+// and their keys are gone; if it came later, the snapshot has both as
+// they were. Segments newer than segs are not read, as if the read had
+// come before their Put.
+func (s *DB) segmentedPostings(key uint64, max int, dst []store.Hit, segs []uint32) ([]store.Hit, int, error) {
+	snap := s.db.NewSnapshot()
+	defer snap.Close()
+	var v []byte
+	read := func(k []byte) error {
+		val, closer, err := snap.Get(k)
+		if errors.Is(err, pebbledb.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: postings: %w", err)
+		}
+		v = append(v, val...)
+		return closer.Close()
+	}
+	if err := read(postingKey(key)); err != nil {
+		return dst, 0, err
+	}
+	for _, seg := range segs {
+		if err := read(segmentKey(seg, key)); err != nil {
+			return dst, 0, err
+		}
+	}
+	return decodePostings(key, max, dst, v)
 }
 
 func (s *DB) counter(name string) (int64, error) {
@@ -685,12 +759,19 @@ func (l logger) Fatalf(format string, args ...interface{}) {
 	panic(fmt.Sprintf("pebble: "+format, args...)) // Pebble's contract: Fatalf does not return
 }
 
-// Compact flushes the memtable and compacts the whole key space: posting
-// chunks of every add are merged into one value per term, which makes
-// lookups cheaper, and the directory's size reflects what is stored.
+// Compact folds the segments, flushes the memtable and compacts the whole
+// key space: posting chunks of every add are merged into one value per
+// term, which makes lookups cheaper, and the directory's size reflects
+// what is stored.
 func (s *DB) Compact() error {
 	if s.closed.Load() {
 		return errClosed
+	}
+	s.mu.Lock()
+	err := s.fold(context.Background())
+	s.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	if err := s.db.Flush(); err != nil {
 		return err

@@ -22,6 +22,8 @@ import (
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
 )
 
 func TestConformance(t *testing.T) {
@@ -44,6 +46,20 @@ func TestConformanceIngested(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
+// TestConformanceFolded runs the contract with every Put ingested as a
+// segment and folded at once, so that every read is of folded lists.
+func TestConformanceFolded(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, dir string) store.Store {
+		db, err := Open(dir, Options{Create: true, IngestBytes: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.maxSegments = 1
 		t.Cleanup(func() { db.Close() })
 		return db
 	})
@@ -72,9 +88,9 @@ func TestConformanceVersion2(t *testing.T) {
 	}
 }
 
-// TestRecordsIngestedAtTheBottom checks what version 3 is for: each
-// ingested Put's records go straight into the bottom level, where no
-// compaction rewrites them, while its postings land above.
+// TestRecordsIngestedAtTheBottom checks what versions 3 and 4 are for:
+// each ingested Put's records and its segment of posting chunks go
+// straight into the bottom level, where no compaction rewrites them.
 func TestRecordsIngestedAtTheBottom(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(t.TempDir(), Options{Create: true, IngestBytes: 1})
@@ -96,9 +112,9 @@ func TestRecordsIngestedAtTheBottom(t *testing.T) {
 	levels := db.db.Metrics().Levels
 	bottom := levels[len(levels)-1]
 	// The first Put, into an empty index, is wholly at the bottom: its
-	// records and its other keys, two tables.
-	if bottom.TablesIngested != puts+1 {
-		t.Errorf("%d tables ingested into the bottom level, want %d: the records of each Put and the first Put's other keys", bottom.TablesIngested, puts+1)
+	// records, its segment and its other keys, three tables.
+	if bottom.TablesIngested != 2*puts+1 {
+		t.Errorf("%d tables ingested into the bottom level, want %d: the records and segment of each Put and the first Put's other keys", bottom.TablesIngested, 2*puts+1)
 	}
 	for id, want := range map[string]string{"0-0": "The ferry to Ostrel sails at noon.", "4-19": "The ferry to Ostrel sails at noon."} {
 		if a, err := db.Get(ctx, id); err != nil || a.Body != want {
@@ -276,15 +292,24 @@ func TestIngestedPutSurvivesReopen(t *testing.T) {
 	}
 }
 
-// TestOpensFrozenVersion2Index opens an index that the last release of
-// format version 2 (45ed8f2) built from the demo corpus (`unspun add`,
-// frozen in testdata), and checks that every article, its number and its terms'
-// hits read back, and that a Put into it, ingested, keeps version 2's
-// layout: indexes built before version 3 keep working.
-func TestOpensFrozenVersion2Index(t *testing.T) {
+// TestOpensFrozenIndexes opens indexes that the last releases of format
+// versions 2 (45ed8f2) and 3 (c7bf9bb) built from the demo corpus
+// (`unspun add`, frozen in testdata), and checks that every article, its
+// number and its terms' hits read back, and that a Put into each, ingested,
+// keeps its version's layout: indexes built before version 4 keep working.
+func TestOpensFrozenIndexes(t *testing.T) {
+	for _, v := range []struct {
+		dir          string
+		recordPrefix byte
+	}{{"v2-demo", prefixRecord2}, {"v3-demo", prefixRecord}} {
+		t.Run(v.dir, func(t *testing.T) { testFrozenIndex(t, v.dir, v.recordPrefix) })
+	}
+}
+
+func testFrozenIndex(t *testing.T, name string, recordPrefix byte) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	frozen := filepath.Join("testdata", "v2-demo")
+	frozen := filepath.Join("testdata", name)
 	entries, err := os.ReadDir(frozen)
 	if err != nil {
 		t.Fatal(err)
@@ -302,8 +327,8 @@ func TestOpensFrozenVersion2Index(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if db.recordPrefix != prefixRecord2 {
-		t.Fatalf("records read under %q in a version 2 index", db.recordPrefix)
+	if db.recordPrefix != recordPrefix || db.segmented {
+		t.Fatalf("records read under %q, segmented %v", db.recordPrefix, db.segmented)
 	}
 	var articles []unspun.Article
 	for line := range bytes.Lines(demo.Corpus()) {
@@ -339,13 +364,16 @@ func TestOpensFrozenVersion2Index(t *testing.T) {
 	if err := db.Put(ctx, []store.Doc{index.Doc(added, align.DefaultAliases)}); err != nil {
 		t.Fatal(err)
 	}
+	if segs := *db.segments.Load(); len(segs) != 0 {
+		t.Errorf("a Put into a version 2 or 3 index made segments %v", segs)
+	}
 	db.Close()
 	db, err = Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if db.recordPrefix != prefixRecord2 {
+	if db.recordPrefix != recordPrefix {
 		t.Errorf("after a Put, records read under %q", db.recordPrefix)
 	}
 	for _, a := range append(articles[:1], added) {
@@ -353,4 +381,114 @@ func TestOpensFrozenVersion2Index(t *testing.T) {
 			t.Errorf("after a Put, Get(%s): %q, %v", a.ID, got.Body, err)
 		}
 	}
+}
+
+// TestSegmentsFold puts articles of random terms in large Puts, which
+// make segments, and small ones, which fold the segments first, and
+// compares every term's hits with a model: before and after reopening, a
+// fold into an index with no lists (written straight into the bottom
+// level), a fold into lists (merged), and a fold when a Put reaches the
+// most segments. Terms spread over the whole term space, both ends
+// included, so that every part of a fold has some.
+func TestSegmentsFold(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "idx")
+	var db *DB
+	open := func() {
+		var err error
+		if db, err = Open(dir, Options{Create: true, IngestBytes: 200}); err != nil {
+			t.Fatal(err)
+		}
+		db.maxSegments = 4
+	}
+	open()
+	defer func() { db.Close() }()
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := []uint64{0, 1<<64 - 1, 1 << 63, 1<<63 - 1}
+	for range 40 {
+		keys = append(keys, r.Uint64())
+	}
+	model := map[uint64][]store.Hit{}
+	articles := 0
+	put := func(n int, large bool) {
+		t.Helper()
+		body := "Short."
+		if large {
+			body = strings.Repeat("The Ostrel ferry sailed. ", 10)
+		}
+		var docs []store.Doc
+		for i := range n {
+			d := store.Doc{Article: unspun.Article{ID: fmt.Sprint("a", articles), Body: body}, Sentences: 4}
+			for range r.IntN(8) {
+				term := store.Term{Key: keys[r.IntN(len(keys))], Sentence: uint16(r.IntN(4)), Check: uint16(r.IntN(3))}
+				d.Terms = append(d.Terms, term)
+				model[term.Key] = append(model[term.Key], store.Hit{Doc: db.next + uint32(i), Sentence: term.Sentence, Check: term.Check})
+			}
+			docs = append(docs, d)
+			articles++
+		}
+		if err := db.Put(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(step string, segments int) {
+		t.Helper()
+		if got := len(*db.segments.Load()); got != segments {
+			t.Errorf("%s: %d segments, want %d", step, got, segments)
+		}
+		for _, key := range append(keys, 12345) {
+			want := model[key]
+			hits, df, err := db.Postings(ctx, key, 0, nil)
+			if err != nil || df != len(want) || !slices.Equal(hits, want) {
+				t.Fatalf("%s: postings of %016x = %v (df %d, %v), want %v", step, key, hits, df, err, want)
+			}
+			if len(want) > 1 {
+				hits, df, err := db.Postings(ctx, key, len(want)-1, nil)
+				if err != nil || df != len(want) || hits != nil {
+					t.Fatalf("%s: postings of %016x over max = %v (df %d, %v)", step, key, hits, df, err)
+				}
+			}
+		}
+		if st, err := db.Stats(ctx); err != nil || st.Articles != int64(articles) {
+			t.Errorf("%s: stats %+v, %v; want %d articles", step, st, err, articles)
+		}
+	}
+	for range 3 {
+		put(5, true)
+	}
+	check("three large Puts", 3)
+	db.Close()
+	open()
+	check("reopened", 3)
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	check("folded into no lists", 0)
+	it, err := db.db.NewIter(&pebbledb.IterOptions{LowerBound: segmentSpan.Start, UpperBound: segmentSpan.End})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.First() {
+		t.Errorf("a segment key %x is left after the fold", it.Key())
+	}
+	it.Close()
+	put(4, true)
+	put(3, true)
+	check("two more large Puts", 2)
+	put(2, false)
+	check("a small Put", 0)
+	for range 3 {
+		put(3, true)
+	}
+	check("three large Puts", 3)
+	put(3, true)
+	check("a fourth, folded into the lists", 0)
+	put(3, true)
+	db.Close()
+	open()
+	check("reopened with one segment", 1)
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	check("compacted", 0)
 }

@@ -112,16 +112,29 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 			return fmt.Errorf("store: put: doc %d has no id: %w", i, unspun.ErrInvalid)
 		}
 	}
+	size := 0
+	for _, d := range docs {
+		size += len(d.Article.Body) + len(d.Article.Title) + len(d.Article.URL)
+	}
+	bulk := size >= s.ingestBytes
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	w, next, size, err := s.plan(docs)
+	segment := int64(noSegment)
+	if bulk && s.segmented {
+		segment = int64(s.nextSegment())
+	} else if err := s.fold(ctx); err != nil {
+		// A Put into the terms' lists must come after the segments' chunks,
+		// whose articles have lower numbers: chunks list docs in order.
+		return fmt.Errorf("store: put: %w", err)
+	}
+	w, next, err := s.plan(docs, size, segment)
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if size >= s.ingestBytes {
+	if bulk {
 		err = s.ingest(ctx, w)
 	} else {
 		err = s.commit(w)
@@ -130,17 +143,30 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		return fmt.Errorf("store: put: %w", err)
 	}
 	s.next = next
+	if segment != noSegment {
+		s.addSegment(uint32(segment))
+		if len(*s.segments.Load()) >= s.maxSegments {
+			if err := s.fold(ctx); err != nil {
+				return fmt.Errorf("store: put: the articles are stored; %w", err)
+			}
+		}
+	}
 	return nil
 }
 
-// plan collects the writes that store docs, numbering them from s.next. It
-// returns the next free number and the bytes of article text.
-func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error) {
+// noSegment is plan's segment when the Put's chunks go into the terms'
+// lists.
+const noSegment = -1
+
+// plan collects the writes that store docs, numbering them from s.next,
+// with their posting chunks in the given segment or, with noSegment, merged
+// into the terms' lists. size is the bytes of the docs' text. It returns
+// the next free number.
+func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next uint32, err error) {
 	last := make(map[string]int, len(docs)) // the last doc of each id wins
 	terms := 0
 	for i, d := range docs {
 		last[d.Article.ID] = i
-		size += len(d.Article.Body) + len(d.Article.Title) + len(d.Article.URL)
 		terms += len(d.Terms)
 	}
 	w = &writes{buf: make([]byte, 0, size+len(docs)*512+terms*4), ops: make([]write, 0, 4*len(docs)+terms/2)}
@@ -164,13 +190,13 @@ func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error
 			w.add(writeDelete, oldKey, nil)
 			w.add(writeDelete, linksKey(d.Article.ID), nil) // links of the old text
 		case err != nil && !errors.Is(err, unspun.ErrNotFound):
-			return nil, 0, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+			return nil, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
 		}
 		num := next
 		next++
 		rec, err := encodeRecord(d.Article, d.Sentences)
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+			return nil, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
 		}
 		var nb [4]byte
 		binary.BigEndian.PutUint32(nb[:], num)
@@ -192,6 +218,10 @@ func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error
 			hits = append(hits, postings[i].hit)
 		}
 		chunk = appendChunk(chunk[:0], hits)
+		if segment != noSegment {
+			w.add(writeSet, segmentKey(uint32(segment), term), chunk) // counted when folded
+			continue
+		}
 		w.add(writeMerge, postingKey(term), chunk)
 		w.add(writeMerge, countKey(term), int64Value(int64(len(hits))))
 	}
@@ -201,7 +231,7 @@ func (s *DB) plan(docs []store.Doc) (w *writes, next uint32, size int, err error
 	binary.BigEndian.PutUint32(nb[:], next)
 	w.add(writeSet, []byte(keyNext), nb[:])
 	w.add(writeDelete, []byte(keyStories), nil) // the stories leave these articles out
-	return w, next, size, nil
+	return w, next, nil
 }
 
 // posting is one hit of a term, while a Put groups its hits by term.
@@ -277,17 +307,19 @@ func (s *DB) commit(w *writes) error {
 // Pebble links the files into the index and records them in its manifest,
 // synced, in one step, so the writes are all there or none are.
 //
-// In a version 3 index the article records go into a table of their own
-// (in version 2 they sort among the other keys, and Pebble takes no two
-// tables whose ranges overlap). Their numbers are new and they sort after
-// every other key, so nothing overlaps that table and Pebble puts it
-// straight into the bottom level, where no compaction rewrites it (unless
-// the Put replaces articles: it deletes their old records, among the
-// earlier ones). The other table holds the posting chunks and counters,
-// which every Put adds to: it lands in level 0, above the tables it
-// overlaps, and is rewritten by compactions, so it is written as level 0
-// is: fast, not compressed. Only the first Put into an empty index lands
-// wholly at the bottom level.
+// In a version 3 or 4 index the article records go into a table of their
+// own (in version 2 they sort among the other keys, and Pebble takes no
+// two tables whose ranges overlap). Their numbers are new and they sort
+// after every other key but the segments, so nothing overlaps that table
+// and Pebble puts it straight into the bottom level, where no compaction
+// rewrites it (unless the Put replaces articles: it deletes their old
+// records, among the earlier ones). In version 4 the posting chunks are a
+// segment, a third table, which lands at the bottom for the same reason
+// and stays there until folded. The other table holds the counters and
+// ids (and in version 3 the chunks), which every Put adds to: it lands in
+// level 0, above the tables it overlaps, and is rewritten by compactions,
+// so it is written as level 0 is: fast, not compressed. Only the first Put
+// into an empty index lands wholly at the bottom level.
 func (s *DB) ingest(ctx context.Context, w *writes) error {
 	w.sort()
 	for i := 1; i < len(w.ops); i++ {
@@ -295,13 +327,11 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 			return fmt.Errorf("two writes of key %q in one put", w.key(w.ops[i]))
 		}
 	}
-	rest, records := w.ops, []write(nil)
-	if s.recordPrefix == prefixRecord { // the records are the last keys: a table of their own
-		i := len(rest)
-		for i > 0 && w.first(rest[i-1]) == prefixRecord {
-			i--
-		}
-		rest, records = rest[:i], rest[i:]
+	// The segment and the records are the last keys: tables of their own.
+	rest, records, segment := w.ops, []write(nil), []write(nil)
+	rest, segment = splitTail(w, rest, prefixSegment)
+	if s.recordPrefix == prefixRecord {
+		rest, records = splitTail(w, rest, prefixRecord)
 	}
 	bottom := len(s.opts.Levels) - 1
 	restLevel := 0
@@ -318,7 +348,9 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 		name  string
 		ops   []write
 		level int
-	}{{ingestFile, rest, restLevel}, {ingestRecordsFile, records, bottom}} {
+	}{{ingestFile, rest, restLevel}, {ingestRecordsFile, records, bottom}, {ingestSegmentFile, segment, 0}} {
+		// A segment is folded, not compacted: it is written as fast as
+		// level 0's tables, uncompressed, though it lies at the bottom.
 		if len(t.ops) == 0 {
 			continue
 		}
@@ -329,6 +361,16 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 		}
 	}
 	return s.db.Ingest(ctx, paths)
+}
+
+// splitTail splits the sorted ops into those before the keys of the given
+// prefix at their end, and those.
+func splitTail(w *writes, ops []write, prefix byte) (head, tail []write) {
+	i := len(ops)
+	for i > 0 && w.first(ops[i-1]) == int(prefix) {
+		i--
+	}
+	return ops[:i], ops[i:]
 }
 
 // writeTable writes the sorted ops of w as a table at path, synced, with

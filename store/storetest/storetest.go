@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -185,6 +186,9 @@ func Run(t *testing.T, open Opener) {
 			}
 		}
 		hits, df, _ := s.Postings(ctx, 99, 0, nil)
+		if !slices.IsSortedFunc(hits, func(a, b store.Hit) int { return cmp.Compare(a.Doc, b.Doc) }) {
+			t.Errorf("Postings(99) over 30 batches are not in the order of their articles' numbers: %v", hits)
+		}
 		var sentences []int
 		for _, h := range hits {
 			sentences = append(sentences, int(h.Sentence))

@@ -1,0 +1,295 @@
+package pebble
+
+import (
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	pebbledb "github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/objstorage/objstorageprovider"
+	"github.com/cockroachdb/pebble/v2/sstable"
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// Segments (version 4). A large Put writes its posting chunks under
+// '{' + segment + term instead of merging them into each term's 'p' key.
+// Every segment's keys sort after all the keys before it, so Pebble
+// ingests its table into the bottom level, and no compaction reads or
+// writes it. A fold merges the segments into the terms' 'p' and 'f' keys
+// in one pass, writing each chunk once, and removes them in the same
+// atomic step. Merged under 'p' by Pebble's compactions instead, a bulk
+// add of 100,000 articles wrote its 360 MB of chunks 1.4 GB of times over:
+// every compaction of level 0 rewrote the growing lists below it.
+
+// maxSegments is how many segments a Put leaves before it folds them
+// (DB.maxSegments, which tests lower).
+// Until they are folded, a lookup reads one key per segment; add folds
+// when it is done, so this bounds only what a long add or an add killed
+// before its end leaves: at 2,000 articles a Put, a million articles.
+const maxSegments = 512
+
+// maxFoldParts is the most parts of the term space a fold merges at once,
+// one per core, each into a table of its own.
+const maxFoldParts = 8
+
+// ingestSegmentFile is where a large Put writes its segment's table.
+const ingestSegmentFile = "ingest-segment.tmp"
+
+// foldFile is where a fold writes a part's counts ('f') or lists ('p').
+func foldFile(part int, prefix byte) string {
+	return fmt.Sprintf("ingest-fold-%d-%c.tmp", part, prefix)
+}
+
+// tempTables are the names of every table a Put or a fold writes before
+// Pebble ingests it; Open removes what a crash left behind.
+func tempTables() []string {
+	names := []string{ingestFile, ingestRecordsFile, ingestSegmentFile}
+	for i := range maxFoldParts {
+		names = append(names, foldFile(i, prefixCount), foldFile(i, prefixPosting))
+	}
+	return names
+}
+
+// segmentSpan is the key range of all segments.
+var segmentSpan = pebbledb.KeyRange{Start: []byte{prefixSegment}, End: []byte{prefixSegment + 1}}
+
+// loadSegments finds the segments in the index: one seek per segment.
+func (s *DB) loadSegments() error {
+	segs := []uint32{}
+	defer func() { s.segments.Store(&segs) }()
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: segmentSpan.Start, UpperBound: segmentSpan.End})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; {
+		k := it.Key()
+		if len(k) != 13 {
+			it.Close()
+			return fmt.Errorf("corrupt segment key %x", k)
+		}
+		seg := binary.BigEndian.Uint32(k[1:])
+		segs = append(segs, seg)
+		if seg == 1<<32-1 {
+			break
+		}
+		ok = it.SeekGE(segmentKey(seg+1, 0))
+	}
+	return it.Close()
+}
+
+// nextSegment is the number of the next segment.
+func (s *DB) nextSegment() uint32 {
+	segs := *s.segments.Load()
+	if len(segs) == 0 {
+		return 0
+	}
+	return segs[len(segs)-1] + 1
+}
+
+// addSegment records that seg is in the index.
+func (s *DB) addSegment(seg uint32) {
+	segs := append(append([]uint32(nil), *s.segments.Load()...), seg)
+	s.segments.Store(&segs)
+}
+
+// fold merges every segment into the terms' 'p' and 'f' keys and removes
+// the segments, in one step that Pebble makes atomic and durable: a crash
+// leaves the segments or their fold, never both nor neither. The term
+// space is cut into one part per core; each part is merged into a table
+// of its own. The caller holds s.mu.
+func (s *DB) fold(ctx context.Context) error {
+	segs := *s.segments.Load()
+	if len(segs) == 0 {
+		return nil
+	}
+	// Into an index with no folded lists the tables go straight into the
+	// bottom level, so they are written as its tables are: compressed.
+	level := 0
+	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixCount}, UpperBound: []byte{prefixPosting + 1}})
+	if err != nil {
+		return err
+	}
+	if !it.First() {
+		level = len(s.opts.Levels) - 1
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	parts := min(runtime.GOMAXPROCS(0), maxFoldParts)
+	errs := make(chan error, parts)
+	var paths []string
+	defer func() {
+		for _, p := range paths {
+			os.Remove(p) // Pebble has linked it, or it is not wanted
+		}
+	}()
+	for part := range parts {
+		counts, lists := filepath.Join(s.dir, foldFile(part, prefixCount)), filepath.Join(s.dir, foldFile(part, prefixPosting))
+		paths = append(paths, counts, lists)
+		lo := uint64(part) * (1<<64 - 1) / uint64(parts)
+		hi := uint64(part+1) * (1<<64 - 1) / uint64(parts) // exclusive, but for the last part
+		go func() { errs <- s.foldPart(ctx, counts, lists, segs, lo, hi, part == parts-1, level) }()
+	}
+	var first error
+	for range parts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return fmt.Errorf("fold: %w", first)
+	}
+	if _, err := s.db.IngestAndExcise(ctx, paths, nil, nil, segmentSpan); err != nil {
+		return fmt.Errorf("fold: %w", err)
+	}
+	none := []uint32{}
+	s.segments.Store(&none)
+	return nil
+}
+
+// foldPart merges the chunks of the terms in [lo, hi) (or [lo, hi] when
+// last) of every segment into a table of their counts and one of their
+// lists: Pebble ingests only tables that do not overlap, and 'f' sorts
+// before 'p'. A term's chunks are appended oldest segment first, the
+// order of their articles' numbers.
+func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []uint32, lo, hi uint64, last bool, level int) (err error) {
+	h := make(segmentHeap, 0, len(segs))
+	defer func() {
+		for _, c := range h {
+			c.it.Close()
+		}
+	}()
+	for i, seg := range segs {
+		upper := segmentKey(seg, hi)
+		if last {
+			upper = segmentKey(seg+1, 0)
+			if seg == 1<<32-1 {
+				upper = segmentSpan.End
+			}
+		}
+		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: segmentKey(seg, lo), UpperBound: upper})
+		if err != nil {
+			return err
+		}
+		c := &segmentCursor{it: it, order: i}
+		if c.next(it.First()) {
+			h = append(h, c)
+		} else if err := it.Close(); err != nil {
+			return err
+		}
+	}
+	heap.Init(&h)
+
+	counts, err := s.newTable(countsPath, level)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := counts.Close(); err == nil { // syncs the file
+			err = cerr
+		}
+	}()
+	lists, err := s.newTable(listsPath, level)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := lists.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	bottom := len(s.opts.Levels) - 1
+	var value []byte
+	for n := 0; len(h) > 0; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		term := h[0].term
+		value = value[:0]
+		for len(h) > 0 && h[0].term == term {
+			c := h[0]
+			value = append(value, c.it.Value()...)
+			if c.next(c.it.Next()) {
+				heap.Fix(&h, 0)
+			} else {
+				if err := c.it.Close(); err != nil {
+					return err
+				}
+				heap.Pop(&h)
+			}
+		}
+		count, err := countChunks(value)
+		if err != nil {
+			return fmt.Errorf("term %016x: %w", term, err)
+		}
+		if level == bottom { // the index has no folded lists: these are the first
+			err = counts.Set(countKey(term), int64Value(int64(count)))
+			if err == nil {
+				err = lists.Set(postingKey(term), value)
+			}
+		} else {
+			err = counts.Merge(countKey(term), int64Value(int64(count)))
+			if err == nil {
+				err = lists.Merge(postingKey(term), value)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newTable creates a table at path written with the options of level.
+func (s *DB) newTable(path string, level int) (*sstable.Writer, error) {
+	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return nil, err
+	}
+	return sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat())), nil
+}
+
+// segmentCursor is one segment's iterator in a fold, at its current term.
+type segmentCursor struct {
+	it    *pebbledb.Iterator
+	term  uint64
+	order int // the segment's place among the segments: older first
+}
+
+// next reads the cursor's term after a move of its iterator that returned
+// valid; it reports whether the cursor has a term.
+func (c *segmentCursor) next(valid bool) bool {
+	if !valid {
+		return false
+	}
+	k := c.it.Key()
+	if len(k) != 13 || k[0] != prefixSegment {
+		return false
+	}
+	c.term = binary.BigEndian.Uint64(k[5:])
+	return true
+}
+
+// segmentHeap orders the cursors by term, then by segment, so that a
+// term's chunks come out oldest first.
+type segmentHeap []*segmentCursor
+
+func (h segmentHeap) Len() int { return len(h) }
+func (h segmentHeap) Less(i, j int) bool {
+	if h[i].term != h[j].term {
+		return h[i].term < h[j].term
+	}
+	return h[i].order < h[j].order
+}
+func (h segmentHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *segmentHeap) Push(x any)   { *h = append(*h, x.(*segmentCursor)) }
+func (h *segmentHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
+}
