@@ -26,20 +26,46 @@ var stopwords = func() map[string]bool {
 // no evidence of copying on its own (the, of, said, …).
 func IsStopword(norm string) bool { return stopwords[norm] }
 
-// stopwordHashes holds the fingerprint.Hash of every stopword.
-var stopwordHashes = func() *fingerprint.Filter {
-	var f fingerprint.Filter
-	for w := range stopwords {
-		f.Add(fingerprint.Hash(w))
+// stopwordTable holds every stopword by its fingerprint.Hash, in an
+// open-addressing table a quarter full: a word is found or ruled out by
+// comparing hashes in one or two slots, and its text is compared only when
+// its hash is a stopword's. It replaced a bit filter in front of a map
+// keyed by the word, which hashed the word again for the two words in five
+// that are stopwords.
+var stopwordTable = func() []stopwordSlot {
+	size := 1
+	for size < 4*len(stopwords) {
+		size <<= 1
 	}
-	return &f
+	t := make([]stopwordSlot, size)
+	for w := range stopwords {
+		h := fingerprint.Hash(w)
+		i := h & uint64(size-1)
+		for t[i].word != "" {
+			i = (i + 1) & uint64(size-1)
+		}
+		t[i] = stopwordSlot{h, w}
+	}
+	return t
 }()
 
+type stopwordSlot struct {
+	hash uint64
+	word string // "" marks an empty slot
+}
+
 // IsStopwordHashed is IsStopword for a word whose fingerprint.Hash is h,
-// for callers that hash every word anyway: most words fail a bit test on h
-// and are never looked up by name.
+// for callers that hash every word anyway.
 func IsStopwordHashed(h uint64, norm string) bool {
-	return stopwordHashes.MayHave(h) && stopwords[norm]
+	mask := uint64(len(stopwordTable) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch slot := &stopwordTable[i]; {
+		case slot.word == "":
+			return false
+		case slot.hash == h && slot.word == norm:
+			return true
+		}
+	}
 }
 
 // Stopwords returns the stopword list, for packages that build their own

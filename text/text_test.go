@@ -284,6 +284,9 @@ func TestIsStopwordHashed(t *testing.T) {
 		if !IsStopwordHashed(fingerprint.Hash(w), w) {
 			t.Errorf("stopword %q not found by its hash", w)
 		}
+		if IsStopwordHashed(fingerprint.Hash(w), w+"x") { // a word whose hash collides with a stopword's
+			t.Errorf("%q taken for a stopword by the hash of %q", w+"x", w)
+		}
 	}
 }
 
