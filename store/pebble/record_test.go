@@ -57,6 +57,56 @@ func TestRecordRoundTrip(t *testing.T) {
 	}
 }
 
+// marshalRecord is what encodeRecord must write: encoding/json's form of
+// the article's record.
+func marshalRecord(a unspun.Article, sentences int) []byte {
+	r := record{ID: a.ID, URL: a.URL, Site: a.Site, Title: a.Title, Lang: a.Lang, Body: a.Body, Sentences: sentences}
+	if !a.Published.IsZero() {
+		r.Published = a.Published.Format(time.RFC3339Nano)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// TestEncodeRecordMatchesMarshal checks encodeRecord's bytes against
+// encoding/json's for the tricky texts in every field, each byte alone,
+// and empty fields (omitted but for id and body).
+func TestEncodeRecordMatchesMarshal(t *testing.T) {
+	texts := append([]string(nil), trickyTexts...)
+	for c := range 256 {
+		texts = append(texts, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+	}
+	texts = append(texts, "\u2027\u2028\u2029\u202a", "\xe2\x80", "\xed\xa0\x80", "\U0010ffff\xf4\x90\x80\x80")
+	for i, s := range texts {
+		for _, a := range []unspun.Article{
+			{ID: s, Body: s},
+			{ID: s, URL: s, Site: s, Title: s, Lang: s, Body: s, Published: time.Date(2031, 3, 1, 9, 0, i, i, time.UTC)},
+		} {
+			got, err := encodeRecord(a, i)
+			if want := marshalRecord(a, i); err != nil || string(got) != string(want) {
+				t.Fatalf("encodeRecord(%q) = %s (%v), json.Marshal writes %s", s, got, err, want)
+			}
+		}
+	}
+}
+
+// FuzzEncodeRecord checks encodeRecord against encoding/json on any text.
+func FuzzEncodeRecord(f *testing.F) {
+	for _, s := range trickyTexts {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, id, body string) {
+		a := unspun.Article{ID: id, Title: body, Body: body + id}
+		got, err := encodeRecord(a, len(body))
+		if want := marshalRecord(a, len(body)); err != nil || string(got) != string(want) {
+			t.Fatalf("encodeRecord = %s (%v), json.Marshal writes %s", got, err, want)
+		}
+	})
+}
+
 // FuzzParseRecord checks that whatever the fast reader takes, it reads as
 // encoding/json does.
 func FuzzParseRecord(f *testing.F) {
