@@ -143,6 +143,8 @@ type DB struct {
 	segments    atomic.Pointer[[]uint32]
 	maxSegments int
 
+	scratch putScratch // Put's buffers, under mu
+
 	learnMu sync.Mutex // serialises Learn
 
 	closed atomic.Bool // Pebble panics on use after Close; we return errClosed

@@ -225,7 +225,7 @@ func TestSortPostings(t *testing.T) {
 		p = append(p, posting{term, store.Hit{Doc: uint32(i)}})
 	}
 	p = append(p, posting{1 << 63, store.Hit{Doc: 5000}})
-	got := sortPostings(slices.Clone(p))
+	got := sortPostings(slices.Clone(p), nil)
 	if len(got) != len(p) {
 		t.Fatalf("%d postings, want %d", len(got), len(p))
 	}
@@ -234,7 +234,7 @@ func TestSortPostings(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Error("radix order differs from a stable sort by term")
 	}
-	if got := sortPostings(nil); len(got) != 0 {
+	if got := sortPostings(nil, nil); len(got) != 0 {
 		t.Error("sorting nothing gave something")
 	}
 }

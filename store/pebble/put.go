@@ -40,8 +40,9 @@ const (
 // log, the memtable, a flush later) or, sorted, into a table that Pebble
 // ingests whole (large Puts: no log, no memtable, no flush).
 type writes struct {
-	buf []byte // keys and values, back to back
-	ops []write
+	buf   []byte // keys and values, back to back
+	ops   []write
+	spare []write // sort's output, kept for the next sort
 }
 
 // write is one write; its key is buf[k:v] and its value buf[v:end].
@@ -71,7 +72,7 @@ func (w *writes) sort() {
 	for b := 1; b < len(start); b++ {
 		start[b] += start[b-1]
 	}
-	out := make([]write, len(w.ops))
+	out := grow(w.spare[:0], len(w.ops))
 	next := start
 	for _, o := range w.ops {
 		b := w.first(o)
@@ -84,7 +85,16 @@ func (w *writes) sort() {
 			slices.SortFunc(part, byKey)
 		}
 	}
-	w.ops = out
+	w.ops, w.spare = out, w.ops
+}
+
+// grow returns s, or a larger slice, with length n; what it holds is not
+// kept.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // first is the first byte of o's key, by which sort spreads the writes;
@@ -154,6 +164,13 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 	return nil
 }
 
+// putScratch holds the buffers of a Put, used again by the next (under
+// DB.mu). They keep the size of the largest Put so far.
+type putScratch struct {
+	w                writes
+	postings, sorted []posting
+}
+
 // noSegment is plan's segment when the Put's chunks go into the terms'
 // lists.
 const noSegment = -1
@@ -169,10 +186,16 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 		last[d.Article.ID] = i
 		terms += len(d.Terms)
 	}
-	w = &writes{buf: make([]byte, 0, size+len(docs)*512+terms*4), ops: make([]write, 0, 4*len(docs)+terms/2)}
+	// The buffers of the Put before are used again: a batch of add's is tens
+	// of megabytes of them, which cost the collector and the kernel's page
+	// zeroing when each batch made its own.
+	sc := &s.scratch
+	w = &sc.w
+	w.buf = grow(w.buf, size+len(docs)*512+terms*4)[:0]
+	w.ops = grow(w.ops, 4*len(docs)+terms/2)[:0]
 	next = s.next
 	var articles, sentences int64
-	postings := make([]posting, 0, terms)
+	postings := grow(sc.postings, terms)[:0]
 	for i, d := range docs {
 		if last[d.Article.ID] != i {
 			continue
@@ -208,7 +231,9 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 			postings = append(postings, posting{t.Key, store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check}})
 		}
 	}
-	postings = sortPostings(postings)
+	sc.postings = postings
+	sc.sorted = sortPostings(postings, sc.sorted)
+	postings = sc.sorted
 	var chunk []byte
 	var hits []store.Hit
 	for i := 0; i < len(postings); {
@@ -246,10 +271,12 @@ type posting struct {
 // leaves buckets of a few dozen hits, each then sorted on its own. A Put of
 // 2,000 articles has about 1.5M hits: grouping them in a map cost more than
 // all of Pebble's writing, and a radix sort a byte at a time half as much.
-// It returns the sorted slice, which may be p's or a new one.
-func sortPostings(p []posting) []posting {
+// It returns them in out, grown.
+func sortPostings(p, out []posting) []posting {
+	out = grow(out, len(p))
 	if len(p) < 2 {
-		return p
+		copy(out, p)
+		return out
 	}
 	const bits = 16
 	start := make([]int, 1<<bits+1)
@@ -259,7 +286,6 @@ func sortPostings(p []posting) []posting {
 	for b := 1; b < len(start); b++ {
 		start[b] += start[b-1]
 	}
-	out := make([]posting, len(p))
 	next := slices.Clone(start[:1<<bits])
 	for i := range p {
 		b := p[i].term >> (64 - bits)
