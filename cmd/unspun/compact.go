@@ -9,10 +9,12 @@ import (
 const compactHelp = `
 Usage: unspun compact [--db DIR]
 
-Compacts the index: every posting list is merged into one value and every
-level rewritten. Each add batch appends a chunk to the posting lists of its
-words, and until the engine has merged them a lookup reads and joins them
-all; after a large add, compacting makes trace several times faster.
+Compacts the index: the segments that large add batches leave are folded
+into the posting lists, every posting list is merged into one value and
+every level rewritten. Each add batch appends a chunk to the posting lists
+of its words, and until they are folded and merged a lookup reads and
+joins them all; after a large add, compacting makes trace several times
+faster. add does it when done unless --compact=false.
 `
 
 func runCompact(ctx context.Context, a *app, args []string) int {

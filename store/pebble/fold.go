@@ -17,19 +17,19 @@ import (
 
 // Segments (version 4). A large Put writes its posting chunks under
 // '{' + segment + term instead of merging them into each term's 'p' key.
-// Every segment's keys sort after all the keys before it, so Pebble
-// ingests its table into the bottom level, and no compaction reads or
-// writes it. A fold merges the segments into the terms' 'p' and 'f' keys
-// in one pass, writing each chunk once, and removes them in the same
-// atomic step. Merged under 'p' by Pebble's compactions instead, a bulk
-// add of 100,000 articles wrote its 360 MB of chunks 1.4 GB of times over:
-// every compaction of level 0 rewrote the growing lists below it.
+// A segment's keys sort after every other key and every earlier segment's,
+// so Pebble ingests its table into the bottom level, and no compaction
+// reads or writes it. A fold merges the segments into the terms' 'p' and
+// 'f' keys in one pass, writing each chunk once, and removes them in the
+// same atomic step. Merged under 'p' by Pebble's compactions instead, the
+// 364 MB of chunks of a bulk add of 100,000 articles cost 1.4 GB of
+// writes: every compaction of level 0 rewrote the growing lists below it.
 
 // maxSegments is how many segments a Put leaves before it folds them
-// (DB.maxSegments, which tests lower).
-// Until they are folded, a lookup reads one key per segment; add folds
-// when it is done, so this bounds only what a long add or an add killed
-// before its end leaves: at 2,000 articles a Put, a million articles.
+// (DB.maxSegments, which tests lower). Until they are folded, a lookup
+// reads one key per segment; add folds when it is done, so this bounds
+// only what a long add, or one killed before its end, leaves: at 2,000
+// articles a Put, a million articles.
 const maxSegments = 512
 
 // maxFoldParts is the most parts of the term space a fold merges at once,
