@@ -100,6 +100,37 @@ func Units(dst []Unit, toks []text.Token, aliases *Aliases) []Unit {
 // KeyHash is a 64-bit hash of Key, for indexing.
 func (u *Unit) KeyHash() uint64 { return u.keyHash }
 
+// UnitKey is what indexing needs of a unit: the hash of its Key and
+// whether it is a stopword.
+type UnitKey struct {
+	Hash     uint64
+	Stopword bool
+}
+
+// UnitKey returns u's key and stopword mark.
+func (u *Unit) UnitKey() UnitKey { return UnitKey{u.keyHash, u.Stopword} }
+
+// AppendUnitKeys appends the UnitKey of each unit that Units makes of toks,
+// without making the units: indexing an article needs no more of them, and
+// a Unit is about a hundred bytes to write. TestUnitKeysMatchUnits holds the
+// two to the same units.
+func AppendUnitKeys(dst []UnitKey, toks []text.Token, aliases *Aliases) []UnitKey {
+	for i := 0; i < len(toks); {
+		t := &toks[i]
+		h := fingerprint.Hash(t.Norm)
+		if aliases != nil {
+			if canonical, n := aliases.match(toks, i, h); n > 0 {
+				dst = append(dst, UnitKey{Hash: fingerprint.Hash(canonical)})
+				i += n
+				continue
+			}
+		}
+		dst = append(dst, UnitKey{Hash: h, Stopword: text.IsStopwordHashed(h, t.Norm)})
+		i++
+	}
+	return dst
+}
+
 // Lexicon says whether a copier is known to swap one word for another: the
 // spin dictionary learned from earlier verified copies.
 type Lexicon interface {

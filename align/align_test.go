@@ -161,3 +161,46 @@ func TestContainment(t *testing.T) {
 		t.Errorf("a shared phrase was accepted (similarity %.2f, contained %v)", r.Similarity, r.Contained)
 	}
 }
+
+// unitKeysTexts have aliases of one word and of several, one written in
+// capitals where the alias asks for them, stopwords, numbers and names.
+var unitKeysTexts = []string{
+	"The U.S. envoy met the Russian Federation's minister in the United States on Monday.",
+	"USA and US officials said the talks with Russia would go on, the UN said.",
+	"The Russian federation and the united states signed 1,200.5 pages of the U.N. accord.",
+	"Us and them: the mayor of Keldholm said it was not about us.",
+	"",
+	"Zürich’s Ada Quill, 42, said “we agreed” at 9.30 am.",
+}
+
+// TestUnitKeysMatchUnits checks AppendUnitKeys against the keys of the
+// units Units makes, with and without aliases.
+func TestUnitKeysMatchUnits(t *testing.T) {
+	for _, s := range unitKeysTexts {
+		checkUnitKeys(t, s)
+	}
+}
+
+// FuzzUnitKeys checks AppendUnitKeys against Units on any text.
+func FuzzUnitKeys(f *testing.F) {
+	for _, s := range unitKeysTexts {
+		f.Add(s)
+	}
+	f.Fuzz(checkUnitKeys)
+}
+
+func checkUnitKeys(t *testing.T, s string) {
+	toks := text.Tokens(s)
+	for _, aliases := range []*Aliases{DefaultAliases, nil} {
+		units := Units(nil, toks, aliases)
+		keys := AppendUnitKeys(nil, toks, aliases)
+		if len(keys) != len(units) {
+			t.Fatalf("%q: %d keys for %d units", s, len(keys), len(units))
+		}
+		for i := range units {
+			if keys[i] != units[i].UnitKey() {
+				t.Fatalf("%q: key %d is %+v, its unit %q has %+v", s, i, keys[i], units[i].Key, units[i].UnitKey())
+			}
+		}
+	}
+}

@@ -90,18 +90,28 @@ type term struct {
 // scratch holds buffers reused across sentences.
 type scratch struct {
 	words, shingles []uint64
+	keys            []align.UnitKey
 }
 
-// sentenceTerms appends the distinct terms of one sentence.
-func sentenceTerms(dst []term, units []align.Unit, sc *scratch) []term {
+// unitKeys are the keys of units, in sc.
+func (sc *scratch) unitKeys(units []align.Unit) []align.UnitKey {
+	sc.keys = sc.keys[:0]
+	for i := range units {
+		sc.keys = append(sc.keys, units[i].UnitKey())
+	}
+	return sc.keys
+}
+
+// sentenceTerms appends the distinct terms of one sentence, whose units
+// have the given keys.
+func sentenceTerms(dst []term, units []align.UnitKey, sc *scratch) []term {
 	start := len(dst)
 	sc.words = sc.words[:0]
-	for i := range units {
-		h := units[i].KeyHash()
-		if !units[i].Stopword {
-			dst = append(dst, term{key: anchorTerm(h)})
+	for _, u := range units {
+		if !u.Stopword {
+			dst = append(dst, term{key: anchorTerm(u.Hash)})
 		}
-		sc.words = append(sc.words, h)
+		sc.words = append(sc.words, u.Hash)
 	}
 	if len(sc.words) >= 2 {
 		var sig [sketchBins]uint64
@@ -163,16 +173,15 @@ func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a,
 
 // DocEach is Doc that hands each sentence's tokens to each, as AnalyzeEach.
 //
-// It analyses as AnalyzeEach does, but keeps no sentence's units once its
-// terms are made: one buffer serves them all, which spares an article's
-// worth of units to allocate and for the collector to scan.
+// It analyses as AnalyzeEach does, but makes only the units' keys, not the
+// units (align.AppendUnitKeys), in one buffer for all sentences.
 func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Token)) store.Doc {
 	spans := text.Sentences(a.Body)
 	d := store.Doc{Article: a, Sentences: len(spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
 	var (
 		toks  []text.Token
-		units []align.Unit
+		units []align.UnitKey
 		terms []term
 		sc    scratch
 	)
@@ -184,7 +193,7 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Tok
 		if i >= maxSentences {
 			continue
 		}
-		units = align.Units(units[:0], toks, aliases)
+		units = align.AppendUnitKeys(units[:0], toks, aliases)
 		terms = sentenceTerms(terms[:0], units, &sc)
 		for _, t := range terms {
 			d.Terms = append(d.Terms, store.Term{Key: t.key, Sentence: uint16(i), Check: t.check})
@@ -662,7 +671,7 @@ func (l *Lookup) Candidates(ctx context.Context, an Analysis) ([][]Candidate, er
 		}
 		list, sorted = list[:0], sorted[:0]
 		var total float64
-		terms = sentenceTerms(terms[:0], units, &sc)
+		terms = sentenceTerms(terms[:0], sc.unitKeys(units), &sc)
 		for _, t := range terms {
 			anchor := t.check == 0
 			limit := maxDF

@@ -434,7 +434,7 @@ func TestDocTermsMatchAnalysis(t *testing.T) {
 		var want []store.Term
 		var sc scratch
 		for i, units := range an.Units {
-			for _, tm := range sentenceTerms(nil, units, &sc) {
+			for _, tm := range sentenceTerms(nil, sc.unitKeys(units), &sc) {
 				want = append(want, store.Term{Key: tm.key, Sentence: uint16(i), Check: tm.check})
 			}
 		}
@@ -531,7 +531,7 @@ func TestCandidatesMatchCount(t *testing.T) {
 				for i, units := range an.Units {
 					var total float64
 					weights := map[term]score{}
-					for _, tm := range sentenceTerms(nil, units, &sc) {
+					for _, tm := range sentenceTerms(nil, sc.unitKeys(units), &sc) {
 						switch {
 						case tm.check != 0:
 							weights[tm] = scoreOf(bandVote)
