@@ -78,19 +78,15 @@ func asciiToken(s string, i int) (t Token, end int, ok bool) {
 	first := s[i]
 	t.Number = first >= '0' && first <= '9'
 	t.Capital = first >= 'A' && first <= 'Z'
-	upper, lower := 0, 0
+	// One table load a byte: which classes of character the word has.
+	var seen uint8
 	j := i
-scan:
 	for ; j < len(s); j++ {
-		switch c := s[j]; {
-		case c >= 'a' && c <= 'z':
-			lower++
-		case c >= 'A' && c <= 'Z':
-			upper++
-		case c >= '0' && c <= '9':
-		default:
-			break scan
+		c := wordClass[s[j]]
+		if c == 0 {
+			break
 		}
+		seen |= c
 	}
 	if j < len(s) {
 		c := s[j]
@@ -105,12 +101,42 @@ scan:
 			}
 		}
 	}
-	if upper == 0 {
+	if seen&classUpper == 0 {
 		t.Norm = s[i:j]
 	}
-	t.Acronym = t.Capital && lower == 0 && upper >= 2
+	if t.Capital && seen&classLower == 0 { // two capitals or more make an acronym
+		for k := i + 1; k < j; k++ {
+			if wordClass[s[k]] == classUpper {
+				t.Acronym = true
+				break
+			}
+		}
+	}
 	return t, j, true
 }
+
+// Classes of the ASCII bytes that make plain words, for asciiToken.
+const (
+	classLower = 1 << iota
+	classUpper
+	classDigit
+)
+
+// wordClass is the class of each byte: 0 for all but ASCII letters and
+// digits.
+var wordClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'a' && c <= 'z':
+			t[c] = classLower
+		case c >= 'A' && c <= 'Z':
+			t[c] = classUpper
+		case c >= '0' && c <= '9':
+			t[c] = classDigit
+		}
+	}
+	return t
+}()
 
 // lowerASCII returns s with the ASCII capitals lowered and every other byte
 // as it is, so that offsets into s are offsets into the result.
