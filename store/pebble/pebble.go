@@ -145,6 +145,12 @@ type DB struct {
 
 	scratch putScratch // Put's buffers, under mu
 
+	// putIDs, in an index that was empty when opened, holds the hashes of
+	// the ids Put since: every id in the index. A Put looks an id up only
+	// if its hash is here; the others are new. A bulk add into a new index
+	// looked up each of its ids for nothing (0.8 s of CPU at 100k).
+	putIDs map[uint64]bool
+
 	learnMu sync.Mutex // serialises Learn
 
 	closed atomic.Bool // Pebble panics on use after Close; we return errClosed
@@ -226,6 +232,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		s.next = binary.BigEndian.Uint32(v)
 	case errors.Is(err, unspun.ErrNotFound):
 		s.next = 1
+		s.putIDs = map[uint64]bool{}
 	default:
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: next doc number: %v", dir, err)

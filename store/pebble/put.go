@@ -17,6 +17,7 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/fingerprint"
 	"github.com/unspun/unspun/store"
 )
 
@@ -153,6 +154,11 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		return fmt.Errorf("store: put: %w", err)
 	}
 	s.next = next
+	if s.putIDs != nil {
+		for _, d := range docs {
+			s.putIDs[fingerprint.Hash(d.Article.ID)] = true
+		}
+	}
 	if segment != noSegment {
 		s.addSegment(uint32(segment))
 		if len(*s.segments.Load()) >= s.maxSegments {
@@ -200,7 +206,11 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 		if last[d.Article.ID] != i {
 			continue
 		}
-		old, err := s.get(idKey(d.Article.ID))
+		var old []byte
+		err := unspun.ErrNotFound
+		if s.putIDs == nil || s.putIDs[fingerprint.Hash(d.Article.ID)] {
+			old, err = s.get(idKey(d.Article.ID))
+		}
 		switch {
 		case err == nil && len(old) == 4:
 			oldKey := s.docKey(binary.BigEndian.Uint32(old))
@@ -370,6 +380,9 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 			os.Remove(p) // Pebble has linked it, or it is not wanted
 		}
 	}()
+	// The tables are written at once, one goroutine each: compressing the
+	// records is most of the work, and the other cores can take the rest.
+	errs := make(chan error, 3)
 	for _, t := range []struct {
 		name  string
 		ops   []write
@@ -382,9 +395,16 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 		}
 		path := filepath.Join(s.dir, t.name)
 		paths = append(paths, path)
-		if err := s.writeTable(path, w, t.ops, t.level); err != nil {
-			return err
+		go func() { errs <- s.writeTable(path, w, t.ops, t.level) }()
+	}
+	var first error
+	for range paths {
+		if err := <-errs; err != nil && first == nil {
+			first = err
 		}
+	}
+	if first != nil {
+		return first
 	}
 	return s.db.Ingest(ctx, paths)
 }
