@@ -29,7 +29,10 @@ func Tokens(s string) []Token {
 // that the tokens of a sentence can point into the whole body.
 func AppendTokens(dst []Token, s string, base int) []Token {
 	i := 0
-	lower := "" // s with ASCII capitals lowered, made at the first plain word with one
+	// The lowered plain words with capitals, one after the other in one
+	// buffer made at the first: their Norms share it instead of each
+	// allocating its own.
+	var lower strings.Builder
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if !asciiWord[c] {
@@ -42,13 +45,20 @@ func AppendTokens(dst []Token, s string, base int) []Token {
 		}
 		if t, end, ok := asciiToken(s, i); ok {
 			if t.Norm == "" {
-				// One copy of the sentence lowered serves all its
-				// capitalised words; a copy of each cost a tenth of
-				// tokenising.
-				if lower == "" {
-					lower = lowerASCII(s)
+				if lower.Cap() == 0 {
+					// The words from here on fit, so the buffer is never
+					// moved and the Norms made from it stay valid.
+					lower.Grow(len(s) - i)
 				}
-				t.Norm = lower[i:end]
+				from := lower.Len()
+				for k := i; k < end; k++ {
+					c := s[k]
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					lower.WriteByte(c)
+				}
+				t.Norm = lower.String()[from:]
 			}
 			t.Start, t.End = i+base, end+base
 			dst = append(dst, t)
@@ -137,23 +147,6 @@ var wordClass = func() (t [256]uint8) {
 	}
 	return t
 }()
-
-// lowerASCII returns s with the ASCII capitals lowered and every other byte
-// as it is, so that offsets into s are offsets into the result.
-func lowerASCII(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	from := 0 // s[from:i] is to be copied as it is
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b.WriteString(s[from:i])
-			b.WriteByte(c + 'a' - 'A')
-			from = i + 1
-		}
-	}
-	b.WriteString(s[from:])
-	return b.String()
-}
 
 // asciiWord marks the ASCII bytes that are word runes: letters and digits.
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
