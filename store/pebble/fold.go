@@ -1,7 +1,6 @@
 package pebble
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -108,16 +107,18 @@ func (s *DB) fold(ctx context.Context) error {
 	}
 	// Into an index with no folded lists the tables go straight into the
 	// bottom level, so they are written as its tables are: compressed.
-	level := 0
-	it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefixCount}, UpperBound: []byte{prefixPosting + 1}})
-	if err != nil {
-		return err
-	}
-	if !it.First() {
-		level = len(s.opts.Levels) - 1
-	}
-	if err := it.Close(); err != nil {
-		return err
+	level := len(s.opts.Levels) - 1
+	for _, prefix := range []byte{prefixCount, prefixPosting} {
+		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefix}, UpperBound: []byte{prefix + 1}})
+		if err != nil {
+			return err
+		}
+		if it.First() {
+			level = 0
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
 	}
 	parts := min(runtime.GOMAXPROCS(0), maxFoldParts)
 	errs := make(chan error, parts)
@@ -182,7 +183,9 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 			return err
 		}
 	}
-	heap.Init(&h)
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 
 	counts, err := s.newTable(countsPath, level)
 	if err != nil {
@@ -214,12 +217,14 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 			c := h[0]
 			value = append(value, c.it.Value()...)
 			if c.next(c.it.Next()) {
-				heap.Fix(&h, 0)
+				h.down(0)
 			} else {
 				if err := c.it.Close(); err != nil {
 					return err
 				}
-				heap.Pop(&h)
+				h[0] = h[len(h)-1]
+				h = h[:len(h)-1]
+				h.down(0)
 			}
 		}
 		count, err := countChunks(value)
@@ -278,18 +283,29 @@ func (c *segmentCursor) next(valid bool) bool {
 // term's chunks come out oldest first.
 type segmentHeap []*segmentCursor
 
-func (h segmentHeap) Len() int { return len(h) }
-func (h segmentHeap) Less(i, j int) bool {
+func (h segmentHeap) less(i, j int) bool {
 	if h[i].term != h[j].term {
 		return h[i].term < h[j].term
 	}
 	return h[i].order < h[j].order
 }
-func (h segmentHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *segmentHeap) Push(x any)   { *h = append(*h, x.(*segmentCursor)) }
-func (h *segmentHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
+
+// down moves the cursor at i down to its place. It is container/heap's
+// down without the interface calls, which cost a third of a fold.
+func (h segmentHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		j := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			j = r
+		}
+		if !h.less(j, i) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
 }
