@@ -108,17 +108,10 @@ func (s *DB) fold(ctx context.Context) error {
 	// Into an index with no folded lists the tables go straight into the
 	// bottom level, so they are written as its tables are: compressed.
 	level := len(s.opts.Levels) - 1
-	for _, prefix := range []byte{prefixCount, prefixPosting} {
-		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefix}, UpperBound: []byte{prefix + 1}})
-		if err != nil {
-			return err
-		}
-		if it.First() {
-			level = 0
-		}
-		if err := it.Close(); err != nil {
-			return err
-		}
+	if has, err := s.hasLists(); err != nil {
+		return err
+	} else if has {
+		level = 0
 	}
 	parts := min(runtime.GOMAXPROCS(0), maxFoldParts)
 	errs := make(chan error, parts)
@@ -150,6 +143,21 @@ func (s *DB) fold(ctx context.Context) error {
 	none := []uint32{}
 	s.segments.Store(&none)
 	return nil
+}
+
+// hasLists reports whether the index has any folded list or count.
+func (s *DB) hasLists() (bool, error) {
+	for _, prefix := range []byte{prefixCount, prefixPosting} {
+		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: []byte{prefix}, UpperBound: []byte{prefix + 1}})
+		if err != nil {
+			return false, err
+		}
+		has := it.First()
+		if err := it.Close(); err != nil || has {
+			return has, err
+		}
+	}
+	return false, nil
 }
 
 // foldPart merges the chunks of the terms in [lo, hi) (or [lo, hi] when

@@ -457,6 +457,12 @@ func TestSegmentsFold(t *testing.T) {
 		put(5, true)
 	}
 	check("three large Puts", 3)
+	// The index has ids, counters and its next number, among them 'n',
+	// between 'f' and 'p', but no lists: the first fold writes them as the
+	// bottom level's tables.
+	if has, err := db.hasLists(); err != nil || has {
+		t.Errorf("before any fold, hasLists = %v, %v", has, err)
+	}
 	db.Close()
 	open()
 	check("reopened", 3)
@@ -464,6 +470,9 @@ func TestSegmentsFold(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("folded into no lists", 0)
+	if has, err := db.hasLists(); err != nil || !has {
+		t.Errorf("after a fold, hasLists = %v, %v", has, err)
+	}
 	it, err := db.db.NewIter(&pebbledb.IterOptions{LowerBound: segmentSpan.Start, UpperBound: segmentSpan.End})
 	if err != nil {
 		t.Fatal(err)
