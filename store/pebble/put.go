@@ -111,9 +111,10 @@ func (w *writes) key(o write) []byte   { return w.buf[o.k:o.v] }
 func (w *writes) value(o write) []byte { return w.buf[o.v:o.end] }
 
 // Put implements store.Store. A Put of at least Options.IngestBytes of
-// articles is written as one sorted table and ingested; a smaller one goes
-// through a batch. Both are durable when Put returns, and both are atomic:
-// a crash leaves the index with all of the Put or none of it.
+// articles is written as sorted tables and ingested, its posting chunks a
+// segment in a version 4 index; a smaller one goes through a batch, after
+// folding any segments. Both are durable when Put returns, and both are
+// atomic: a crash leaves the index with all of the Put or none of it.
 func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 	if s.closed.Load() {
 		return errClosed
