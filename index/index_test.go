@@ -440,7 +440,16 @@ func TestDocTermsMatchAnalysis(t *testing.T) {
 		}
 		calls := 0
 		d := DocEach(a, align.DefaultAliases, func([]text.Token) { calls++ })
-		if !slices.Equal(d.Terms, want) || d.Sentences != len(an.Sentences) || calls != len(an.Sentences) {
+		// Doc leaves a sentence's terms in no set order: compare them
+		// sorted, as sentenceTerms gives them.
+		got := slices.Clone(d.Terms)
+		slices.SortStableFunc(got, func(x, y store.Term) int {
+			if x.Sentence != y.Sentence {
+				return int(x.Sentence) - int(y.Sentence)
+			}
+			return compareTerms(term{x.Key, x.Check}, term{y.Key, y.Check})
+		})
+		if !slices.Equal(got, want) || d.Sentences != len(an.Sentences) || calls != len(an.Sentences) {
 			t.Fatalf("article %s: Doc gave %d terms of %d sentences (%d calls), Analyze %d of %d", a.ID, len(d.Terms), d.Sentences, calls, len(want), len(an.Sentences))
 		}
 	}
@@ -605,6 +614,30 @@ func TestPostingCacheTable(t *testing.T) {
 		c.put(key, postingList{hits: make([]store.Hit, n), df: n})
 		if got := c.hits(); got != held {
 			t.Fatalf("op %d: cache holds %d hits, want %d", op, got, held)
+		}
+	}
+}
+
+// TestDistinctSentenceTerms checks the terms Doc indexes a sentence by
+// against sentenceTerms, as sets: random units with repeats, stopwords, and
+// twice the unit whose anchor term is zero, the table's empty slot.
+func TestDistinctSentenceTerms(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var sc scratch
+	for round := range 2000 {
+		var units []align.UnitKey
+		for range r.IntN(70) {
+			u := align.UnitKey{Hash: uint64(r.IntN(40)) * 0x9e3779b97f4a7c15, Stopword: r.IntN(4) == 0}
+			if r.IntN(30) == 0 {
+				u = align.UnitKey{Hash: 0x77a1c0d3e5f70913} // anchorTerm of it is 0
+			}
+			units = append(units, u)
+		}
+		want := sentenceTerms(nil, units, &sc)
+		got := distinctSentenceTerms(nil, units, &sc)
+		sortTerms(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %d distinct terms, sentenceTerms gives %d:\n%v\n%v", round, len(got), len(want), got, want)
 		}
 	}
 }
