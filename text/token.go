@@ -148,10 +148,11 @@ var wordClass = func() (t [256]uint8) {
 	return t
 }()
 
-// asciiWord marks the ASCII bytes that are word runes: letters and digits.
+// asciiWord marks the ASCII bytes that are word runes: letters and digits,
+// the bytes wordClass classes.
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	for c := range t {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		t[c] = wordClass[c] != 0
 	}
 	return t
 }()

@@ -9,9 +9,6 @@ import (
 	"runtime"
 
 	pebbledb "github.com/cockroachdb/pebble/v2"
-	"github.com/cockroachdb/pebble/v2/objstorage/objstorageprovider"
-	"github.com/cockroachdb/pebble/v2/sstable"
-	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 // Segments (version 4). A large Put writes its posting chunks under
@@ -105,37 +102,27 @@ func (s *DB) fold(ctx context.Context) error {
 	if len(segs) == 0 {
 		return nil
 	}
-	// Into an index with no folded lists the tables go straight into the
-	// bottom level, so they are written as its tables are: compressed.
-	level := len(s.opts.Levels) - 1
-	if has, err := s.hasLists(); err != nil {
+	has, err := s.hasLists()
+	if err != nil {
 		return err
-	} else if has {
-		level = 0
 	}
 	parts := min(runtime.GOMAXPROCS(0), maxFoldParts)
-	errs := make(chan error, parts)
 	var paths []string
 	defer func() {
 		for _, p := range paths {
 			os.Remove(p) // Pebble has linked it, or it is not wanted
 		}
 	}()
+	var folds []func() error
 	for part := range parts {
 		counts, lists := filepath.Join(s.dir, foldFile(part, prefixCount)), filepath.Join(s.dir, foldFile(part, prefixPosting))
 		paths = append(paths, counts, lists)
 		lo := uint64(part) * (1<<64 - 1) / uint64(parts)
 		hi := uint64(part+1) * (1<<64 - 1) / uint64(parts) // exclusive, but for the last part
-		go func() { errs <- s.foldPart(ctx, counts, lists, segs, lo, hi, part == parts-1, level) }()
+		folds = append(folds, func() error { return s.foldPart(ctx, counts, lists, segs, lo, hi, part == parts-1, has) })
 	}
-	var first error
-	for range parts {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	if first != nil {
-		return fmt.Errorf("fold: %w", first)
+	if err := runAll(folds); err != nil {
+		return fmt.Errorf("fold: %w", err)
 	}
 	if _, err := s.db.IngestAndExcise(ctx, paths, nil, nil, segmentSpan); err != nil {
 		return fmt.Errorf("fold: %w", err)
@@ -164,8 +151,11 @@ func (s *DB) hasLists() (bool, error) {
 // last) of every segment into a table of their counts and one of their
 // lists: Pebble ingests only tables that do not overlap, and 'f' sorts
 // before 'p'. A term's chunks are appended oldest segment first, the
-// order of their articles' numbers.
-func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []uint32, lo, hi uint64, last bool, level int) (err error) {
+// order of their articles' numbers. When the index has no folded lists
+// (hasLists false), these are the first: they are set, and written as the
+// bottom level's tables are, compressed, since Pebble puts them there;
+// otherwise they are merged into the lists, from level 0.
+func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []uint32, lo, hi uint64, last, hasLists bool) (err error) {
 	h := make(segmentHeap, 0, len(segs))
 	defer func() {
 		for _, c := range h {
@@ -195,6 +185,10 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		h.down(i)
 	}
 
+	level := len(s.opts.Levels) - 1
+	if hasLists {
+		level = 0
+	}
 	counts, err := s.newTable(countsPath, level)
 	if err != nil {
 		return err
@@ -213,7 +207,6 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 			err = cerr
 		}
 	}()
-	bottom := len(s.opts.Levels) - 1
 	var value []byte
 	for n := 0; len(h) > 0; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
@@ -239,15 +232,15 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		if err != nil {
 			return fmt.Errorf("term %016x: %w", term, err)
 		}
-		if level == bottom { // the index has no folded lists: these are the first
-			err = counts.Set(countKey(term), int64Value(int64(count)))
-			if err == nil {
-				err = lists.Set(postingKey(term), value)
-			}
-		} else {
+		if hasLists {
 			err = counts.Merge(countKey(term), int64Value(int64(count)))
 			if err == nil {
 				err = lists.Merge(postingKey(term), value)
+			}
+		} else {
+			err = counts.Set(countKey(term), int64Value(int64(count)))
+			if err == nil {
+				err = lists.Set(postingKey(term), value)
 			}
 		}
 		if err != nil {
@@ -255,15 +248,6 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		}
 	}
 	return nil
-}
-
-// newTable creates a table at path written with the options of level.
-func (s *DB) newTable(path string, level int) (*sstable.Writer, error) {
-	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
-	if err != nil {
-		return nil, err
-	}
-	return sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat())), nil
 }
 
 // segmentCursor is one segment's iterator in a fold, at its current term.

@@ -383,7 +383,7 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 	}()
 	// The tables are written at once, one goroutine each: compressing the
 	// records is most of the work, and the other cores can take the rest.
-	errs := make(chan error, 3)
+	var writers []func() error
 	for _, t := range []struct {
 		name  string
 		ops   []write
@@ -396,18 +396,37 @@ func (s *DB) ingest(ctx context.Context, w *writes) error {
 		}
 		path := filepath.Join(s.dir, t.name)
 		paths = append(paths, path)
-		go func() { errs <- s.writeTable(path, w, t.ops, t.level) }()
+		writers = append(writers, func() error { return s.writeTable(path, w, t.ops, t.level) })
+	}
+	if err := runAll(writers); err != nil {
+		return err
+	}
+	return s.db.Ingest(ctx, paths)
+}
+
+// newTable creates a table at path written with the options of level.
+func (s *DB) newTable(path string, level int) (*sstable.Writer, error) {
+	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return nil, err
+	}
+	return sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat())), nil
+}
+
+// runAll runs each function on a goroutine of its own, waits for them all,
+// and returns the first error.
+func runAll(fns []func() error) error {
+	errs := make(chan error, len(fns))
+	for _, fn := range fns {
+		go func() { errs <- fn() }()
 	}
 	var first error
-	for range paths {
+	for range fns {
 		if err := <-errs; err != nil && first == nil {
 			first = err
 		}
 	}
-	if first != nil {
-		return first
-	}
-	return s.db.Ingest(ctx, paths)
+	return first
 }
 
 // splitTail splits the sorted ops into those before the keys of the given
@@ -423,11 +442,10 @@ func splitTail(w *writes, ops []write, prefix byte) (head, tail []write) {
 // writeTable writes the sorted ops of w as a table at path, synced, with
 // the options of the given level.
 func (s *DB) writeTable(path string, w *writes, ops []write, level int) error {
-	f, err := vfs.Default.Create(path, vfs.WriteCategoryUnspecified)
+	t, err := s.newTable(path, level)
 	if err != nil {
 		return err
 	}
-	t := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.opts.MakeWriterOptions(level, s.db.TableFormat()))
 	for _, o := range ops {
 		switch o.kind {
 		case writeSet:
