@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/internal/swar"
 )
 
 // MaxSentenceBytes bounds a sentence. A longer run without a sentence end (a
@@ -52,6 +53,10 @@ func Sentences(body string) []unspun.Span {
 		start = end
 	}
 	for i := 0; i < len(body); {
+		if i+8 <= len(body) && !mayStop(swar.Load(body, i)) {
+			i += 8 // eight bytes at a time through the run of words between stops
+			continue
+		}
 		if c := body[i]; c < utf8.RuneSelf && !endsOrBreaks[c] {
 			i++ // most bytes: plain ASCII that neither ends a sentence nor breaks a line
 			continue
@@ -97,6 +102,12 @@ func Sentences(body string) []unspun.Span {
 	}
 	emit(len(body))
 	return spans
+}
+
+// mayStop reports whether any of the eight bytes in w is one the sentence
+// loop stops at: a byte of endsOrBreaks or one beyond ASCII.
+func mayStop(w uint64) bool {
+	return swar.Equal(w, '\n')|swar.Equal(w, '.')|swar.Equal(w, '!')|swar.Equal(w, '?')|swar.NotASCII(w) != 0
 }
 
 // endsOrBreaks marks the ASCII bytes the sentence loop stops at.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/unspun/unspun/fingerprint"
+	"github.com/unspun/unspun/internal/swar"
 )
 
 func TestTokens(t *testing.T) {
@@ -305,5 +306,29 @@ func TestSentencesCutInvalidUTF8(t *testing.T) {
 	}
 	if covered < 3*MaxSentenceBytes {
 		t.Errorf("spans %v cover %d of %d bytes", spans, covered, len(body))
+	}
+}
+
+// TestMayStop checks the eight-byte test of the sentence loop against the
+// byte-by-byte one on random words that hold no stop, one, or several.
+func TestMayStop(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	plain := []byte("abcXYZ019 ,;'\"-()\t")
+	for range 200000 {
+		var w [8]byte
+		for k := range w {
+			w[k] = plain[r.IntN(len(plain))]
+		}
+		for range r.IntN(3) {
+			w[r.IntN(8)] = byte(r.IntN(256))
+		}
+		s := string(w[:])
+		want := false
+		for _, c := range w {
+			want = want || c >= utf8.RuneSelf || endsOrBreaks[c]
+		}
+		if got := mayStop(swar.Load(s, 0)); got != want {
+			t.Fatalf("mayStop(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

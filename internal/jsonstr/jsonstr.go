@@ -4,7 +4,11 @@
 // reflection and its two passes cost several times the reading itself.
 package jsonstr
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/unspun/unspun/internal/swar"
+)
 
 // plain marks the bytes a JSON string holds as they are: not the quote,
 // not the backslash, not a control character.
@@ -14,6 +18,22 @@ var plain = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// skipPlain returns the index of the first byte from i that plain does not
+// mark, or len(b): eight bytes at a time while none of them stops it.
+func skipPlain(b []byte, i int) int {
+	for i+8 <= len(b) {
+		w := swar.Load(b, i)
+		if swar.Equal(w, '"')|swar.Equal(w, '\\')|swar.Less(w, 0x20) != 0 {
+			break
+		}
+		i += 8
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
+}
 
 // Read reads the JSON string whose opening quote is b[i] and returns it
 // with the index after its closing quote; with decode false it only checks
@@ -26,9 +46,7 @@ func Read(b []byte, i int, decode bool) (string, int, bool) {
 	}
 	i++
 	start := i
-	for i < len(b) && plain[b[i]] {
-		i++
-	}
+	i = skipPlain(b, i)
 	if i < len(b) && b[i] == '"' { // no escape: the common case
 		if !decode {
 			return "", i + 1, true
@@ -49,9 +67,7 @@ func Read(b []byte, i int, decode bool) (string, int, bool) {
 				return "", 0, false
 			}
 			run := i // a run of plain bytes, copied at once
-			for i < len(b) && plain[b[i]] {
-				i++
-			}
+			i = skipPlain(b, i)
 			if decode {
 				out.Write(b[run:i])
 			}

@@ -54,3 +54,23 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestSkipPlain checks the eight-bytes-at-a-time scan against the byte
+// table, with every byte value in every place of a long run.
+func TestSkipPlain(t *testing.T) {
+	for c := range 256 {
+		for at := range 20 {
+			b := []byte("a run of plain text, long enough to skip")
+			b[at] = byte(c)
+			want := 0
+			for want < len(b) && plain[b[want]] {
+				want++
+			}
+			for from := range 3 {
+				if got := skipPlain(b, from); got != max(want, from) && want >= from {
+					t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, from, got, want)
+				}
+			}
+		}
+	}
+}

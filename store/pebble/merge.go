@@ -26,19 +26,25 @@ func appendChunk(dst []byte, hits []store.Hit) []byte {
 			break
 		}
 	}
-	var body []byte
+	// The body's length comes before it: the body is written where it
+	// goes, after room for the longest length, and moved back over what
+	// the length did not take (a move of a few bytes, not a buffer a chunk).
+	dst = binary.AppendUvarint(dst, uint64(len(hits))<<1|checked)
+	at := len(dst)
+	dst = append(dst, make([]byte, binary.MaxVarintLen64)...)
 	prev := uint32(0)
 	for _, h := range hits { // hits arrive in doc order: numbers grow within a Put
-		body = binary.AppendUvarint(body, uint64(h.Doc-prev))
-		body = binary.AppendUvarint(body, uint64(h.Sentence))
+		dst = binary.AppendUvarint(dst, uint64(h.Doc-prev))
+		dst = binary.AppendUvarint(dst, uint64(h.Sentence))
 		if checked == 1 {
-			body = binary.AppendUvarint(body, uint64(h.Check))
+			dst = binary.AppendUvarint(dst, uint64(h.Check))
 		}
 		prev = h.Doc
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(hits))<<1|checked)
-	dst = binary.AppendUvarint(dst, uint64(len(body)))
-	return append(dst, body...)
+	body := len(dst) - at - binary.MaxVarintLen64
+	n := len(binary.AppendUvarint(dst[at:at], uint64(body)))
+	copy(dst[at+n:], dst[at+binary.MaxVarintLen64:])
+	return dst[:at+n+body]
 }
 
 var errCorruptPostings = errors.New("corrupt posting list")

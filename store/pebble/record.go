@@ -9,6 +9,7 @@ import (
 
 	unspun "github.com/unspun/unspun"
 	"github.com/unspun/unspun/internal/jsonstr"
+	"github.com/unspun/unspun/internal/swar"
 )
 
 // record is the stored form of an article.
@@ -58,6 +59,10 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	from := 0 // s[from:i] is to be copied as it is
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !jsonMayEscape(swar.Load(s, i)) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if jsonPlain[c] {
@@ -102,6 +107,14 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[from:]...)
 	return append(b, '"')
+}
+
+// jsonMayEscape reports whether any of the eight bytes in w is one that
+// appendJSONString looks at: a byte jsonPlain does not mark, or one beyond
+// ASCII (invalid UTF-8, U+2028 and U+2029 are written otherwise).
+func jsonMayEscape(w uint64) bool {
+	return swar.Less(w, 0x20)|swar.Equal(w, '"')|swar.Equal(w, '\\')|swar.Equal(w, '<')|swar.Equal(w, '>')|
+		swar.Equal(w, '&')|swar.NotASCII(w) != 0
 }
 
 // jsonPlain marks the ASCII bytes that encoding/json writes as they are.

@@ -1,6 +1,8 @@
 package pebble
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/store"
 )
 
 // trickyTexts are strings whose JSON form has every kind of escape
@@ -78,6 +81,11 @@ func TestEncodeRecordMatchesMarshal(t *testing.T) {
 	texts := append([]string(nil), trickyTexts...)
 	for c := range 256 {
 		texts = append(texts, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+		for at := range 17 { // in every place of the eight-byte runs that are skipped whole
+			b := []byte("plain words of a body, long enough")
+			b[at] = byte(c)
+			texts = append(texts, string(b))
+		}
 	}
 	texts = append(texts, "\u2027\u2028\u2029\u202a", "\xe2\x80", "\xed\xa0\x80", "\U0010ffff\xf4\x90\x80\x80")
 	for i, s := range texts {
@@ -155,4 +163,42 @@ func BenchmarkDecodeRecord(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAppendChunk checks the chunk writer, which writes the body in place
+// and moves it back over the room its length did not take, against the
+// format written plainly: header, body length, body.
+func TestAppendChunk(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range 400 {
+		hits := make([]store.Hit, n)
+		doc := uint32(r.IntN(1000))
+		for i := range hits {
+			doc += uint32(r.IntN(3000))
+			hits[i] = store.Hit{Doc: doc, Sentence: uint16(r.IntN(300))}
+			if n%3 == 0 {
+				hits[i].Check = uint16(r.Uint32())
+			}
+		}
+		var body []byte
+		prev := uint32(0)
+		for _, h := range hits {
+			body = binary.AppendUvarint(body, uint64(h.Doc-prev))
+			body = binary.AppendUvarint(body, uint64(h.Sentence))
+			if n%3 == 0 && n > 0 {
+				body = binary.AppendUvarint(body, uint64(h.Check))
+			}
+			prev = h.Doc
+		}
+		checked := uint64(0)
+		if n%3 == 0 && n > 0 {
+			checked = 1
+		}
+		want := binary.AppendUvarint([]byte("prefix"), uint64(n)<<1|checked)
+		want = binary.AppendUvarint(want, uint64(len(body)))
+		want = append(want, body...)
+		if got := appendChunk([]byte("prefix"), hits); !bytes.Equal(got, want) {
+			t.Fatalf("%d hits: chunk\n%x\nwant\n%x", n, got, want)
+		}
+	}
 }
