@@ -63,7 +63,7 @@ func (s *DB) loadSegments() error {
 	}
 	for ok := it.First(); ok; {
 		k := it.Key()
-		if len(k) != 13 {
+		if len(k) != len(s.segmentKey(0, 0)) {
 			it.Close()
 			return fmt.Errorf("corrupt segment key %x", k)
 		}
@@ -72,7 +72,7 @@ func (s *DB) loadSegments() error {
 		if seg == 1<<32-1 {
 			break
 		}
-		ok = it.SeekGE(segmentKey(seg+1, 0))
+		ok = it.SeekGE(segmentStart(seg + 1))
 	}
 	return it.Close()
 }
@@ -117,8 +117,9 @@ func (s *DB) fold(ctx context.Context) error {
 	for part := range parts {
 		counts, lists := filepath.Join(s.dir, foldFile(part, prefixCount)), filepath.Join(s.dir, foldFile(part, prefixPosting))
 		paths = append(paths, counts, lists)
-		lo := uint64(part) * (1<<64 - 1) / uint64(parts)
-		hi := uint64(part+1) * (1<<64 - 1) / uint64(parts) // exclusive, but for the last part
+		// Parts are cut between groups, so that a group is one part's.
+		lo := uint64(part*(1<<groupBits)/parts) << (64 - groupBits)
+		hi := uint64((part+1)*(1<<groupBits)/parts) << (64 - groupBits) // exclusive, but for the last part
 		folds = append(folds, func() error { return s.foldPart(ctx, counts, lists, segs, lo, hi, part == parts-1, has) })
 	}
 	if err := runAll(folds); err != nil {
@@ -163,19 +164,22 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		}
 	}()
 	for i, seg := range segs {
-		upper := segmentKey(seg, hi)
+		upper := s.segmentKey(seg, hi)
 		if last {
-			upper = segmentKey(seg+1, 0)
+			upper = segmentStart(seg + 1)
 			if seg == 1<<32-1 {
 				upper = segmentSpan.End
 			}
 		}
-		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: segmentKey(seg, lo), UpperBound: upper})
+		it, err := s.db.NewIter(&pebbledb.IterOptions{LowerBound: s.segmentKey(seg, lo), UpperBound: upper})
 		if err != nil {
 			return err
 		}
-		c := &segmentCursor{it: it, order: i}
-		if c.next(it.First()) {
+		c := &segmentCursor{it: it, order: i, grouped: s.grouped}
+		if ok, err := c.load(it.First()); err != nil {
+			it.Close()
+			return err
+		} else if ok {
 			h = append(h, c)
 		} else if err := it.Close(); err != nil {
 			return err
@@ -216,8 +220,10 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		value = value[:0]
 		for len(h) > 0 && h[0].term == term {
 			c := h[0]
-			value = append(value, c.it.Value()...)
-			if c.next(c.it.Next()) {
+			value = append(value, c.chunk...)
+			if ok, err := c.next(); err != nil {
+				return err
+			} else if ok {
 				h.down(0)
 			} else {
 				if err := c.it.Close(); err != nil {
@@ -250,25 +256,57 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 	return nil
 }
 
-// segmentCursor is one segment's iterator in a fold, at its current term.
+// segmentCursor is one segment's iterator in a fold, at its current term
+// and chunk.
 type segmentCursor struct {
-	it    *pebbledb.Iterator
-	term  uint64
-	order int // the segment's place among the segments: older first
+	it      *pebbledb.Iterator
+	term    uint64
+	chunk   []byte
+	order   int    // the segment's place among the segments: older first
+	grouped bool   // keys are groups of terms (version 5)
+	rest    []byte // the terms of the key's group after term
 }
 
-// next reads the cursor's term after a move of its iterator that returned
-// valid; it reports whether the cursor has a term.
-func (c *segmentCursor) next(valid bool) bool {
+// next moves the cursor to its next term; it reports whether there is one.
+func (c *segmentCursor) next() (bool, error) {
+	if len(c.rest) > 0 {
+		return c.take(c.rest)
+	}
+	return c.load(c.it.Next())
+}
+
+// load reads the key the iterator is at after a move that returned valid.
+func (c *segmentCursor) load(valid bool) (bool, error) {
 	if !valid {
-		return false
+		return false, nil
 	}
 	k := c.it.Key()
-	if len(k) != 13 || k[0] != prefixSegment {
-		return false
+	if k[0] != prefixSegment {
+		return false, nil
 	}
-	c.term = binary.BigEndian.Uint64(k[5:])
-	return true
+	if c.grouped {
+		if len(k) != 7 {
+			return false, fmt.Errorf("corrupt segment key %x", k)
+		}
+		// The value is valid until the iterator moves, which it does only
+		// when the group's terms are all taken.
+		return c.take(c.it.Value())
+	}
+	if len(k) != 13 {
+		return false, fmt.Errorf("corrupt segment key %x", k)
+	}
+	c.term, c.chunk = binary.BigEndian.Uint64(k[5:]), c.it.Value()
+	return true, nil
+}
+
+// take makes the first term of a group's value the cursor's.
+func (c *segmentCursor) take(v []byte) (bool, error) {
+	var err error
+	c.term, c.chunk, c.rest, err = nextGrouped(v)
+	if err != nil {
+		return false, fmt.Errorf("segment key %x: %w", c.it.Key(), err)
+	}
+	return true, nil
 }
 
 // segmentHeap orders the cursors by term, then by segment, so that a

@@ -49,6 +49,19 @@ func appendChunk(dst []byte, hits []store.Hit) []byte {
 
 var errCorruptPostings = errors.New("corrupt posting list")
 
+// chunkLen returns the length of the chunk that v starts with.
+func chunkLen(v []byte) (int, error) {
+	_, k := binary.Uvarint(v)
+	if k <= 0 {
+		return 0, errCorruptPostings
+	}
+	size, k2 := binary.Uvarint(v[k:])
+	if k2 <= 0 || uint64(len(v)-k-k2) < size {
+		return 0, errCorruptPostings
+	}
+	return k + k2 + int(size), nil
+}
+
 func countChunks(v []byte) (int, error) {
 	total := 0
 	for len(v) > 0 {

@@ -292,21 +292,26 @@ func TestIngestedPutSurvivesReopen(t *testing.T) {
 	}
 }
 
-// TestOpensFrozenIndexes opens indexes that the last releases of format
+// TestOpensFrozenIndexes opens copies of indexes that unspun of format
 // versions 2 (45ed8f2) and 3 (c7bf9bb) built from the demo corpus
-// (`unspun add`, frozen in testdata), and checks that every article, its
-// number and its terms' hits read back, and that a Put into each, ingested,
-// keeps its version's layout: indexes built before version 4 keep working.
+// (`unspun add`, frozen in testdata), and one of version 4 (6bb01ab) that
+// holds the demo corpus in three segments, never folded (three large Puts
+// of a third each). It checks that every article, its number and its
+// terms' hits read back, that a Put into each, ingested, keeps its
+// version's layout (a version 4 index gets a fourth segment of per-term
+// keys), and that the hits read the same after a reopen and a fold:
+// indexes built before version 5 keep working.
 func TestOpensFrozenIndexes(t *testing.T) {
 	for _, v := range []struct {
 		dir          string
 		recordPrefix byte
-	}{{"v2-demo", prefixRecord2}, {"v3-demo", prefixRecord}} {
-		t.Run(v.dir, func(t *testing.T) { testFrozenIndex(t, v.dir, v.recordPrefix) })
+		segments     int
+	}{{"v2-demo", prefixRecord2, 0}, {"v3-demo", prefixRecord, 0}, {"v4-demo", prefixRecord, 3}} {
+		t.Run(v.dir, func(t *testing.T) { testFrozenIndex(t, v.dir, v.recordPrefix, v.segments) })
 	}
 }
 
-func testFrozenIndex(t *testing.T, name string, recordPrefix byte) {
+func testFrozenIndex(t *testing.T, name string, recordPrefix byte, segments int) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	frozen := filepath.Join("testdata", name)
@@ -327,8 +332,12 @@ func testFrozenIndex(t *testing.T, name string, recordPrefix byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if db.recordPrefix != recordPrefix || db.segmented {
-		t.Fatalf("records read under %q, segmented %v", db.recordPrefix, db.segmented)
+	defer func() { db.Close() }()
+	if db.recordPrefix != recordPrefix || db.segmented != (segments > 0) || db.grouped {
+		t.Fatalf("records read under %q, segmented %v, grouped %v", db.recordPrefix, db.segmented, db.grouped)
+	}
+	if segs := *db.segments.Load(); len(segs) != segments {
+		t.Fatalf("opened with segments %v, want %d", segs, segments)
 	}
 	var articles []unspun.Article
 	for line := range bytes.Lines(demo.Corpus()) {
@@ -338,49 +347,55 @@ func testFrozenIndex(t *testing.T, name string, recordPrefix byte) {
 		}
 		articles = append(articles, a)
 	}
-	if st, err := db.Stats(ctx); err != nil || st.Articles != int64(len(articles)) {
-		t.Fatalf("stats %+v, %v; want %d articles", st, err, len(articles))
-	}
-	for _, a := range articles {
-		got, err := db.Get(ctx, a.ID)
-		if err != nil || got.Body != a.Body || got.Title != a.Title {
-			t.Fatalf("Get(%s): %q, %v", a.ID, got.Title, err)
+	check := func(step string, articles []unspun.Article) {
+		t.Helper()
+		if st, err := db.Stats(ctx); err != nil || st.Articles != int64(len(articles)) {
+			t.Fatalf("%s: stats %+v, %v; want %d articles", step, st, err, len(articles))
 		}
-		num, err := db.Number(ctx, a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, term := range index.Doc(a, align.DefaultAliases).Terms {
-			hits, _, err := db.Postings(ctx, term.Key, 1<<20, nil)
+		for _, a := range articles {
+			got, err := db.Get(ctx, a.ID)
+			if err != nil || got.Body != a.Body || got.Title != a.Title {
+				t.Fatalf("%s: Get(%s): %q, %v", step, a.ID, got.Title, err)
+			}
+			num, err := db.Number(ctx, a.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Contains(hits, store.Hit{Doc: num, Sentence: term.Sentence, Check: term.Check}) {
-				t.Fatalf("%s: term %x of sentence %d has no hit of article %d", a.ID, term.Key, term.Sentence, num)
+			for _, term := range index.Doc(a, align.DefaultAliases).Terms {
+				hits, _, err := db.Postings(ctx, term.Key, 1<<20, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Contains(hits, store.Hit{Doc: num, Sentence: term.Sentence, Check: term.Check}) {
+					t.Fatalf("%s: %s: term %x of sentence %d has no hit of article %d", step, a.ID, term.Key, term.Sentence, num)
+				}
 			}
 		}
 	}
+	check("opened", articles)
 	added := unspun.Article{ID: "late/one", Title: "Ferry resumes", Body: "The Ostrel ferry sailed again on Monday after the storm."}
 	if err := db.Put(ctx, []store.Doc{index.Doc(added, align.DefaultAliases)}); err != nil {
 		t.Fatal(err)
 	}
-	if segs := *db.segments.Load(); len(segs) != 0 {
-		t.Errorf("a Put into a version 2 or 3 index made segments %v", segs)
+	if segs := *db.segments.Load(); segments == 0 && len(segs) != 0 || segments > 0 && len(segs) != segments+1 {
+		t.Errorf("after a large Put, segments %v; the index had %d", segs, segments)
 	}
+	articles = append(articles, added)
 	db.Close()
-	db, err = Open(dir, Options{})
-	if err != nil {
+	if db, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if db.recordPrefix != recordPrefix {
-		t.Errorf("after a Put, records read under %q", db.recordPrefix)
+	if db.recordPrefix != recordPrefix || db.grouped {
+		t.Errorf("after a Put, records read under %q, grouped %v", db.recordPrefix, db.grouped)
 	}
-	for _, a := range append(articles[:1], added) {
-		if got, err := db.Get(ctx, a.ID); err != nil || got.Body != a.Body {
-			t.Errorf("after a Put, Get(%s): %q, %v", a.ID, got.Body, err)
-		}
+	check("reopened after a Put", articles)
+	if err := db.Compact(); err != nil {
+		t.Fatal(err)
 	}
+	if segs := *db.segments.Load(); len(segs) != 0 {
+		t.Errorf("after compacting, segments %v", segs)
+	}
+	check("compacted", articles)
 }
 
 // TestSegmentsFold puts articles of random terms in large Puts, which
@@ -391,6 +406,16 @@ func testFrozenIndex(t *testing.T, name string, recordPrefix byte) {
 // most segments. Terms spread over the whole term space, both ends
 // included, so that every part of a fold has some.
 func TestSegmentsFold(t *testing.T) {
+	for _, version := range []uint32{4, FormatVersion} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) {
+			newIndexVersion = version
+			t.Cleanup(func() { newIndexVersion = FormatVersion })
+			testSegmentsFold(t, version)
+		})
+	}
+}
+
+func testSegmentsFold(t *testing.T, version uint32) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "idx")
 	var db *DB
@@ -403,8 +428,13 @@ func TestSegmentsFold(t *testing.T) {
 	}
 	open()
 	defer func() { db.Close() }()
+	if db.grouped != (version >= 5) {
+		t.Fatalf("version %d index: grouped %v", version, db.grouped)
+	}
 	r := rand.New(rand.NewPCG(3, 4))
-	keys := []uint64{0, 1<<64 - 1, 1 << 63, 1<<63 - 1}
+	// Terms at the ends and in the middle of the term space, where the
+	// fold's parts meet, and several of one group.
+	keys := []uint64{0, 1<<64 - 1, 1 << 63, 1<<63 - 1, 1, 2, 1<<63 + 1, 1<<63 + 5, 1<<64 - 3}
 	for range 40 {
 		keys = append(keys, r.Uint64())
 	}

@@ -245,7 +245,7 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 	sc.postings = postings
 	sc.sorted = sortPostings(postings, sc.sorted)
 	postings = sc.sorted
-	var chunk []byte
+	var chunk, group []byte
 	var hits []store.Hit
 	for i := 0; i < len(postings); {
 		term := postings[i].term
@@ -253,13 +253,22 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 		for ; i < len(postings) && postings[i].term == term; i++ {
 			hits = append(hits, postings[i].hit)
 		}
-		chunk = appendChunk(chunk[:0], hits)
-		if segment != noSegment {
-			w.add(writeSet, segmentKey(uint32(segment), term), chunk) // counted when folded
-			continue
+		switch {
+		case segment != noSegment && s.grouped: // counted when folded
+			group = binary.BigEndian.AppendUint64(group, term)
+			group = appendChunk(group, hits)
+			if i == len(postings) || termGroup(postings[i].term) != termGroup(term) {
+				w.add(writeSet, s.segmentKey(uint32(segment), term), group)
+				group = group[:0]
+			}
+		case segment != noSegment:
+			chunk = appendChunk(chunk[:0], hits)
+			w.add(writeSet, s.segmentKey(uint32(segment), term), chunk)
+		default:
+			chunk = appendChunk(chunk[:0], hits)
+			w.add(writeMerge, postingKey(term), chunk)
+			w.add(writeMerge, countKey(term), int64Value(int64(len(hits))))
 		}
-		w.add(writeMerge, postingKey(term), chunk)
-		w.add(writeMerge, countKey(term), int64Value(int64(len(hits))))
 	}
 	w.add(writeMerge, counterKey("articles"), int64Value(articles))
 	w.add(writeMerge, counterKey("sentences"), int64Value(sentences))
