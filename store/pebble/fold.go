@@ -11,8 +11,9 @@ import (
 	pebbledb "github.com/cockroachdb/pebble/v2"
 )
 
-// Segments (version 4). A large Put writes its posting chunks under
-// '{' + segment + term instead of merging them into each term's 'p' key.
+// Segments (version 4 and later). A large Put writes its posting chunks
+// under '{' + segment + group of terms (in version 4, + term) instead of
+// merging them into each term's 'p' key.
 // A segment's keys sort after every other key and every earlier segment's,
 // so Pebble ingests its table into the bottom level, and no compaction
 // reads or writes it. A fold merges the segments into the terms' 'p' and

@@ -112,7 +112,7 @@ func (w *writes) value(o write) []byte { return w.buf[o.v:o.end] }
 
 // Put implements store.Store. A Put of at least Options.IngestBytes of
 // articles is written as sorted tables and ingested, its posting chunks a
-// segment in a version 4 index; a smaller one goes through a batch, after
+// segment in a version 4 or 5 index; a smaller one goes through a batch, after
 // folding any segments. Both are durable when Put returns, and both are
 // atomic: a crash leaves the index with all of the Put or none of it.
 func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
@@ -359,7 +359,7 @@ func (s *DB) commit(w *writes) error {
 // after every other key but the segments, so nothing overlaps that table
 // and Pebble puts it straight into the bottom level, where no compaction
 // rewrites it (unless the Put replaces articles: it deletes their old
-// records, among the earlier ones). In version 4 the posting chunks are a
+// records, among the earlier ones). From version 4 the posting chunks are a
 // segment, a third table, which lands at the bottom for the same reason
 // and stays there until folded. The other table holds the counters and
 // ids (and in version 3 the chunks), which every Put adds to: it lands in
