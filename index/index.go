@@ -18,6 +18,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sort"
 	"sync"
 
@@ -232,9 +233,11 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Tok
 		units []align.UnitKey
 		terms []term
 		sc    scratch
+		lower strings.Builder // the lowered words of all the sentences: one buffer an article
 	)
+	lower.Grow(len(a.Body))
 	for i, sp := range spans {
-		toks = text.AppendTokens(toks[:0], a.Body[sp.Start:sp.End], sp.Start)
+		toks = text.AppendTokensLowering(toks[:0], a.Body[sp.Start:sp.End], sp.Start, &lower)
 		if each != nil {
 			each(toks)
 		}

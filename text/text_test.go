@@ -193,11 +193,12 @@ func generalTokens(s string) []Token {
 // or may not go on: apostrophes, dots and commas, digits, capitals,
 // letters and marks beyond ASCII.
 func TestASCIITokensMatchGeneral(t *testing.T) {
-	pieces := []string{"a", "b", "Z", "Q", "7", "0", ".", ",", "'", "’", " ", "é", "É", "\u0301", "ß", "-", "\n", "U.S.", "1,200.5", "don't", "NATO", "McKay", "\xff", "“"}
+	pieces := []string{"a", "b", "Z", "Q", "7", "0", ".", ",", "'", "’", " ", "é", "É", "\u0301", "ß", "-", "\n", "U.S.", "1,200.5", "don't", "NATO", "McKay", "\xff", "“",
+		"harbour", "Velmora", "OSTREL", "2031"} // long words, read eight bytes at a time
 	r := rand.New(rand.NewPCG(7, 8))
-	for range 20000 {
+	for range 40000 {
 		var b strings.Builder
-		for range r.IntN(12) {
+		for range r.IntN(24) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		s := b.String()
@@ -329,6 +330,56 @@ func TestMayStop(t *testing.T) {
 		}
 		if got := mayStop(swar.Load(s, 0)); got != want {
 			t.Fatalf("mayStop(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestSwarClasses checks the eight-byte classes against wordClass for every
+// byte value in every place, among neighbours of every class.
+func TestSwarClasses(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for c := range 256 {
+		for at := range 8 {
+			var b [8]byte
+			for k := range b {
+				b[k] = byte(r.IntN(256))
+			}
+			b[at] = byte(c)
+			upper, lower, digit := swarClasses(swar.Load(string(b[:]), 0))
+			for k, c := range b {
+				bit := uint64(0x80) << (8 * k)
+				got := uint8(0)
+				if upper&bit != 0 {
+					got |= classUpper
+				}
+				if lower&bit != 0 {
+					got |= classLower
+				}
+				if digit&bit != 0 {
+					got |= classDigit
+				}
+				if got != wordClass[c] {
+					t.Fatalf("byte %#x in % x: classes %b, want %b", c, b, got, wordClass[c])
+				}
+			}
+		}
+	}
+}
+
+// TestTokensShareLowering checks that the sentences of a body tokenised
+// into one lowering buffer, too small for them all, keep the Norms each
+// sentence has alone, read after the last sentence is done.
+func TestTokensShareLowering(t *testing.T) {
+	sentences := []string{"The Velmora Harbour Board met.", "OSTREL ferries sailed at 9.", "Mr. Okafor said NATO's ships left.", "plain words only"}
+	var lower strings.Builder
+	lower.Grow(10)
+	var all [][]Token
+	for _, s := range sentences {
+		all = append(all, AppendTokensLowering(nil, s, 0, &lower))
+	}
+	for i, s := range sentences {
+		if want := Tokens(s); !slices.Equal(all[i], want) {
+			t.Errorf("%q: tokens with a shared buffer\n%+v\nalone\n%+v", s, all[i], want)
 		}
 	}
 }

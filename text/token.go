@@ -1,12 +1,15 @@
 package text
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/unspun/unspun/internal/swar"
 )
 
 // Token is one word or number of a body.
@@ -29,11 +32,21 @@ func Tokens(s string) []Token {
 // AppendTokens appends the tokens of s to dst, adding base to every offset, so
 // that the tokens of a sentence can point into the whole body.
 func AppendTokens(dst []Token, s string, base int) []Token {
-	i := 0
-	// The lowered plain words with capitals, one after the other in one
-	// buffer made at the first: their Norms share it instead of each
-	// allocating its own.
 	var lower strings.Builder
+	return AppendTokensLowering(dst, s, base, &lower)
+}
+
+// AppendTokensLowering is AppendTokens with the lower-case copies of words
+// that have capitals written into lower, which the tokens' Norms then
+// share: the sentences of one body can share one buffer instead of making
+// one each. Words already written there are never moved: when the rest of
+// s may not fit, lower is replaced with a new buffer, and the old one stays
+// as it is for the Norms that point into it.
+func AppendTokensLowering(dst []Token, s string, base int, lower *strings.Builder) []Token {
+	if lower.Cap()-lower.Len() < len(s) {
+		*lower = strings.Builder{}
+	}
+	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
 			if !asciiWord[c] {
@@ -49,8 +62,8 @@ func AppendTokens(dst []Token, s string, base int) []Token {
 		// it (0.5 s of a 100k add).
 		dst = slices.Grow(dst, 1)
 		t := &dst[:len(dst)+1][len(dst)]
-		if end, ok := asciiToken(t, s, i); ok {
-			if t.Norm == "" {
+		if end, lowered, ok := asciiToken(t, s, i); ok {
+			if lowered {
 				if lower.Cap() == 0 {
 					// The words from here on fit, so the buffer is never
 					// moved and the Norms made from it stay valid.
@@ -81,53 +94,103 @@ func AppendTokens(dst []Token, s string, base int) []Token {
 
 // asciiToken makes the token at i in one pass when it is a plain word: ASCII
 // letters and digits ended by a character that cannot continue it. Its
-// Norm is left empty when the word has a capital, for the caller to lower. It
-// reports false for everything scanWord and makeToken must look at more
-// closely (an initialism, a letter or mark beyond ASCII, an apostrophe or a
-// number's separator before a character that may continue the word), which
-// they then handle; its tokens are theirs (TestASCIITokensMatchGeneral).
-// Most words of news are plain: this is most of tokenising.
-func asciiToken(t *Token, s string, i int) (end int, ok bool) {
+// Norm is left for the caller to set when the word has a capital (lowered
+// true), to the lower-case copy. It reports false for everything scanWord
+// and makeToken must look at more closely (an initialism, a letter or mark
+// beyond ASCII, an apostrophe or a number's separator before a character
+// that may continue the word), which they then handle; its tokens are
+// theirs (TestASCIITokensMatchGeneral). Most words of news are plain: this
+// is most of tokenising. Each field of t is written once: t is in the
+// heap, where writing its Norm twice costs two write barriers.
+func asciiToken(t *Token, s string, i int) (end int, lowered, ok bool) {
 	if i+1 < len(s) && s[i+1] == '.' {
-		return 0, false // "U.S.": an initialism, perhaps
+		return 0, false, false // "U.S.": an initialism, perhaps
 	}
 	first := s[i]
-	*t = Token{Number: first >= '0' && first <= '9', Capital: first >= 'A' && first <= 'Z'}
-	// One table load a byte: which classes of character the word has.
+	number := first >= '0' && first <= '9'
+	capital := first >= 'A' && first <= 'Z'
+	// Which classes of character the word has, eight bytes at a time
+	// while eight remain, then one table load a byte.
 	var seen uint8
 	j := i
-	for ; j < len(s); j++ {
-		c := wordClass[s[j]]
-		if c == 0 {
+	for j+8 <= len(s) {
+		w := swar.Load(s, j)
+		upper, lower, digit := swarClasses(w)
+		stop := ^(upper | lower | digit) & swar.Highs
+		if stop != 0 {
+			in := stop&-stop - 1 // the bits below the first byte that ends the word
+			seen |= classOf(upper&in, lower&in, digit&in)
+			j += bits.TrailingZeros64(stop) >> 3
 			break
 		}
-		seen |= c
+		seen |= classOf(upper, lower, digit)
+		j += 8
+	}
+	if j+8 > len(s) {
+		for ; j < len(s); j++ {
+			c := wordClass[s[j]]
+			if c == 0 {
+				break
+			}
+			seen |= c
+		}
 	}
 	if j < len(s) {
 		c := s[j]
 		if c >= utf8.RuneSelf {
-			return 0, false // a letter or mark may go on
+			return 0, false, false // a letter or mark may go on
 		}
 		if j+1 < len(s) {
 			next := s[j+1]
 			mayGoOn := next >= utf8.RuneSelf || asciiWord[next]
-			if c == '\'' && !t.Number && mayGoOn || (c == ',' || c == '.') && t.Number && mayGoOn {
-				return 0, false
+			if c == '\'' && !number && mayGoOn || (c == ',' || c == '.') && number && mayGoOn {
+				return 0, false, false
 			}
 		}
 	}
-	if seen&classUpper == 0 {
-		t.Norm = s[i:j]
-	}
-	if t.Capital && seen&classLower == 0 { // two capitals or more make an acronym
+	acronym := false
+	if capital && seen&classLower == 0 { // two capitals or more make an acronym
 		for k := i + 1; k < j; k++ {
 			if wordClass[s[k]] == classUpper {
-				t.Acronym = true
+				acronym = true
 				break
 			}
 		}
 	}
-	return j, true
+	t.Number, t.Capital, t.Acronym = number, capital, acronym
+	if seen&classUpper == 0 {
+		t.Norm = s[i:j]
+		return j, false, true
+	}
+	return j, true, true
+}
+
+// swarClasses marks the bytes of w that are ASCII capitals, small letters
+// and digits. Each byte is tested on its own: its low seven bits are moved
+// so that the high bit says "at least the range's first" and, in a second
+// sum, "past its last", and no sum carries into the next byte.
+func swarClasses(w uint64) (upper, lower, digit uint64) {
+	low := w &^ swar.Highs
+	ascii := ^w & swar.Highs
+	in := func(first, last uint64) uint64 {
+		return (low + (0x80-first)*swar.Ones) &^ (low + (0x7f-last)*swar.Ones) & ascii
+	}
+	return in('A', 'Z'), in('a', 'z'), in('0', '9')
+}
+
+// classOf is the word classes of the bytes marked in the three masks.
+func classOf(upper, lower, digit uint64) uint8 {
+	var c uint8
+	if upper != 0 {
+		c |= classUpper
+	}
+	if lower != 0 {
+		c |= classLower
+	}
+	if digit != 0 {
+		c |= classDigit
+	}
+	return c
 }
 
 // Classes of the ASCII bytes that make plain words, for asciiToken.
