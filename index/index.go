@@ -18,8 +18,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 
 	unspun "github.com/unspun/unspun"
@@ -225,33 +225,43 @@ func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a,
 // It analyses as AnalyzeEach does, but makes only the units' keys, not the
 // units (align.AppendUnitKeys), in one buffer for all sentences.
 func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Token)) store.Doc {
-	spans := text.Sentences(a.Body)
-	d := store.Doc{Article: a, Sentences: len(spans)}
+	z := docScratches.Get().(*docScratch)
+	defer docScratches.Put(z)
+	z.spans = text.AppendSentences(z.spans[:0], a.Body)
+	d := store.Doc{Article: a, Sentences: len(z.spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
-	var (
-		toks  []text.Token
-		units []align.UnitKey
-		terms []term
-		sc    scratch
-		lower strings.Builder // the lowered words of all the sentences: one buffer an article
-	)
+	// The lowered words of all the sentences, in one buffer an article.
+	var lower strings.Builder
 	lower.Grow(len(a.Body))
-	for i, sp := range spans {
-		toks = text.AppendTokensLowering(toks[:0], a.Body[sp.Start:sp.End], sp.Start, &lower)
+	for i, sp := range z.spans {
+		z.toks = text.AppendTokensLowering(z.toks[:0], a.Body[sp.Start:sp.End], sp.Start, &lower)
 		if each != nil {
-			each(toks)
+			each(z.toks)
 		}
 		if i >= maxSentences {
 			continue
 		}
-		units = align.AppendUnitKeys(units[:0], toks, aliases)
-		terms = distinctSentenceTerms(terms[:0], units, &sc)
-		for _, t := range terms {
+		z.units = align.AppendUnitKeys(z.units[:0], z.toks, aliases)
+		z.terms = distinctSentenceTerms(z.terms[:0], z.units, &z.sc)
+		for _, t := range z.terms {
 			d.Terms = append(d.Terms, store.Term{Key: t.key, Sentence: uint16(i), Check: t.check})
 		}
 	}
 	return d
 }
+
+// docScratch is what DocEach works in and leaves nothing of in its Doc. A
+// pool keeps it from one article to the next instead of the collector
+// taking it after each: it was half the bytes an article allocated.
+type docScratch struct {
+	spans []unspun.Span
+	toks  []text.Token
+	units []align.UnitKey
+	terms []term
+	sc    scratch
+}
+
+var docScratches = sync.Pool{New: func() any { return new(docScratch) }}
 
 // Postings is what candidate lookup needs of a store.
 type Postings interface {

@@ -34,8 +34,11 @@ var abbreviations = map[string]bool{
 // punctuation (a headline). A dot after an abbreviation, an initial or an
 // initialism such as "U.S." does not end a sentence unless the next word is
 // a common sentence opener ("The", "But").
-func Sentences(body string) []unspun.Span {
-	var spans []unspun.Span
+func Sentences(body string) []unspun.Span { return AppendSentences(nil, body) }
+
+// AppendSentences appends the spans of body's sentences to spans, as
+// Sentences returns them.
+func AppendSentences(spans []unspun.Span, body string) []unspun.Span {
 	start := 0
 	emit := func(end int) {
 		s, e := trimSpace(body, start, end)
@@ -128,6 +131,12 @@ func endsSentenceAfterDot(body string, start, i, next int) bool {
 	if word == "" {
 		return true
 	}
+	if strings.IndexByte(word, '.') < 0 && utf8.RuneCountInString(word) > maxAbbreviationRunes {
+		// Longer than any abbreviation (lowering keeps the number of runes),
+		// and no initialism: most words before a dot, spared lowering and
+		// the look-ups below.
+		return true
+	}
 	folded := strings.ToLower(word)
 	switch {
 	case folded == "a.m" || folded == "p.m":
@@ -144,6 +153,10 @@ func endsSentenceAfterDot(body string, start, i, next int) bool {
 	}
 	return true
 }
+
+// maxAbbreviationRunes is the length of the longest word that
+// endsSentenceAfterDot looks up (TestMaxAbbreviationRunes).
+const maxAbbreviationRunes = 6
 
 // endingAbbreviations often end a sentence as well as a name ("Acme Inc.").
 var endingAbbreviations = map[string]bool{"jr": true, "sr": true, "inc": true, "ltd": true, "co": true,

@@ -383,3 +383,15 @@ func TestTokensShareLowering(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxAbbreviationRunes checks that no word the sentence splitter looks
+// up after a dot is longer than the length past which it does not look.
+func TestMaxAbbreviationRunes(t *testing.T) {
+	for _, m := range []map[string]bool{abbreviations, endingAbbreviations, {"a.m": true, "p.m": true}} {
+		for w := range m {
+			if n := utf8.RuneCountInString(w); n > maxAbbreviationRunes {
+				t.Errorf("%q has %d runes, more than maxAbbreviationRunes", w, n)
+			}
+		}
+	}
+}
