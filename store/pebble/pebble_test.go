@@ -22,6 +22,7 @@ import (
 	"github.com/unspun/unspun/reader"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/store/storetest"
+	"github.com/unspun/unspun/synth"
 
 	pebbledb "github.com/cockroachdb/pebble/v2"
 )
@@ -219,8 +220,15 @@ func TestSortPostings(t *testing.T) {
 	for i := range 5000 {
 		rng = rng*6364136223846793005 + 1442695040888963407
 		term := rng
-		if i%2 == 0 {
-			term %= 300 // many hits of few terms, all in the first bucket
+		switch {
+		case i%2 == 0:
+			term %= 300 // many hits of 300 terms, all in the first bucket: sorted by comparison
+		case i%3 == 0:
+			term = 0xabcd<<48 | term%5 // of five terms in one bucket, interleaved: sorted by counting
+		case i%5 == 0:
+			term = 0x1234<<48 | term%maxLargeTerms // of as many terms as a bucket is counted with
+		case i%7 == 0:
+			term = 0x4321<<48 | term%(maxLargeTerms+1) // of one more
 		}
 		p = append(p, posting{term, store.Hit{Doc: uint32(i)}})
 	}
@@ -530,4 +538,21 @@ func testSegmentsFold(t *testing.T, version uint32) {
 		t.Fatal(err)
 	}
 	check("compacted", 0)
+}
+
+// BenchmarkSortPostings sorts the hits of a batch of add's: 2,000
+// synthetic articles' terms, in the order plan collects them.
+func BenchmarkSortPostings(b *testing.B) {
+	g := synth.New(synth.Options{Seed: 11})
+	var p []posting
+	for n := range 2000 {
+		for _, t := range index.Doc(g.Article(), align.DefaultAliases).Terms {
+			p = append(p, posting{t.Key, store.Hit{Doc: uint32(n), Sentence: t.Sentence, Check: t.Check}})
+		}
+	}
+	var out []posting
+	b.ReportMetric(float64(len(p)), "hits/op")
+	for b.Loop() {
+		out = sortPostings(p, out)
+	}
 }

@@ -60,6 +60,16 @@ func (w *writes) add(kind uint8, key, value []byte) {
 	w.ops = append(w.ops, write{kind, k, v, len(w.buf)})
 }
 
+// addRecord adds the write of an article's record under key, encoded
+// straight into the buffer.
+func (w *writes) addRecord(key []byte, a unspun.Article, sentences int) {
+	k := len(w.buf)
+	w.buf = append(w.buf, key...)
+	v := len(w.buf)
+	w.buf = appendRecord(w.buf, a, sentences)
+	w.ops = append(w.ops, write{writeSet, k, v, len(w.buf)})
+}
+
 // sort orders the writes by key. Put makes most of them in order within
 // their prefix (records by number, posting chunks and counts by term), so
 // they are spread by the key's first byte and only a prefix's writes that
@@ -228,14 +238,10 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 		}
 		num := next
 		next++
-		rec, err := encodeRecord(d.Article, d.Sentences)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
-		}
 		var nb [4]byte
 		binary.BigEndian.PutUint32(nb[:], num)
 		w.add(writeSet, idKey(d.Article.ID), nb[:])
-		w.add(writeSet, s.docKey(num), rec)
+		w.addRecord(s.docKey(num), d.Article, d.Sentences)
 		articles++
 		sentences += int64(d.Sentences)
 		for _, t := range d.Terms {
@@ -312,11 +318,11 @@ func sortPostings(p, out []posting) []posting {
 		out[next[b]] = p[i]
 		next[b]++
 	}
-	byTerm := func(a, b posting) int { return cmp.Compare(a.term, b.term) }
+	var large largeBucket
 	for b := range 1 << bits {
 		bucket := out[start[b]:start[b+1]]
 		if len(bucket) > 48 {
-			slices.SortStableFunc(bucket, byTerm)
+			large.sort(bucket)
 			continue
 		}
 		for i := 1; i < len(bucket); i++ { // insertion sort: stable, and fast on a few dozen
@@ -326,6 +332,60 @@ func sortPostings(p, out []posting) []posting {
 		}
 	}
 	return out
+}
+
+// largeBucket sorts the buckets of sortPostings that hold more than a few
+// dozen hits. Such a bucket is a common word's: most of its hits share a
+// few terms. It is sorted as the whole was, by counting: each hit goes to
+// the place of its term among the bucket's few, which keeps each term's
+// hits in their order. A comparison sort of these buckets cost a third of
+// sortPostings.
+type largeBucket struct {
+	terms []uint64  // the bucket's distinct terms, sorted
+	at    []int     // where each term's hits go
+	tmp   []posting // the bucket, sorted
+}
+
+// maxLargeTerms is the most distinct terms a bucket is sorted by counting
+// with; one with more is sorted by comparison.
+const maxLargeTerms = 64
+
+func (l *largeBucket) sort(bucket []posting) {
+	l.terms = l.terms[:0]
+	for i := range bucket {
+		t := bucket[i].term
+		if i > 0 && t == bucket[i-1].term {
+			continue // the common case: a run of one term
+		}
+		if k, found := slices.BinarySearch(l.terms, t); !found {
+			if len(l.terms) == maxLargeTerms {
+				slices.SortStableFunc(bucket, func(a, b posting) int { return cmp.Compare(a.term, b.term) })
+				return
+			}
+			l.terms = slices.Insert(l.terms, k, t)
+		}
+	}
+	l.at = grow(l.at, len(l.terms)+1)
+	clear(l.at)
+	k := 0
+	for i := range bucket {
+		if i == 0 || bucket[i].term != bucket[i-1].term {
+			k, _ = slices.BinarySearch(l.terms, bucket[i].term)
+		}
+		l.at[k+1]++
+	}
+	for k := 1; k < len(l.at); k++ {
+		l.at[k] += l.at[k-1]
+	}
+	l.tmp = grow(l.tmp, len(bucket))
+	for i := range bucket {
+		if i == 0 || bucket[i].term != bucket[i-1].term {
+			k, _ = slices.BinarySearch(l.terms, bucket[i].term)
+		}
+		l.tmp[l.at[k]] = bucket[i]
+		l.at[k]++
+	}
+	copy(bucket, l.tmp)
 }
 
 // commit writes w through a batch, synced.
