@@ -149,7 +149,7 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		// whose articles have lower numbers: chunks list docs in order.
 		return fmt.Errorf("store: put: %w", err)
 	}
-	w, next, err := s.plan(docs, size, segment)
+	p, err := s.plan(docs, size, segment)
 	if err != nil {
 		return err
 	}
@@ -157,14 +157,16 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 		return err
 	}
 	if bulk {
-		err = s.ingest(ctx, w)
+		err = s.ingest(ctx, p)
 	} else {
-		err = s.commit(w)
+		s.addRecords(p)
+		s.addChunks(p)
+		err = s.commit(p.w)
 	}
 	if err != nil {
 		return fmt.Errorf("store: put: %w", err)
 	}
-	s.next = next
+	s.next = p.next
 	if s.putIDs != nil {
 		for _, d := range docs {
 			s.putIDs[fingerprint.Hash(d.Article.ID)] = true
@@ -186,17 +188,40 @@ func (s *DB) Put(ctx context.Context, docs []store.Doc) error {
 type putScratch struct {
 	w                writes
 	postings, sorted []posting
+	plan             putPlan
+	record           []byte // a record being encoded into its table
 }
 
 // noSegment is plan's segment when the Put's chunks go into the terms'
 // lists.
 const noSegment = -1
 
-// plan collects the writes that store docs, numbering them from s.next,
-// with their posting chunks in the given segment or, with noSegment, merged
-// into the terms' lists. size is the bytes of the docs' text. It returns
-// the next free number.
-func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next uint32, err error) {
+// putPlan is a Put, planned: the writes of its ids, counters and
+// deletions, and the two things that are most of a large Put's work, made
+// later: the records of its articles and the chunks of its hits. Ingest
+// makes those at once, each into a table of its own; a batch, or a table
+// of one, has them added to the writes (addRecords, addChunks).
+type putPlan struct {
+	w        *writes
+	docs     []store.Doc
+	records  []numbered // the docs to store, in ascending number
+	replaced []uint32   // the numbers of the records the Put replaces, ascending
+	postings []posting  // the docs' hits, in the order of their docs
+	segment  int64
+	next     uint32 // the next free number after the Put
+}
+
+// numbered is a doc of a Put with its number.
+type numbered struct {
+	doc int // index into putPlan.docs
+	num uint32
+}
+
+// plan numbers docs from s.next and collects what storing them writes,
+// with their posting chunks to go into the given segment or, with
+// noSegment, to be merged into the terms' lists. size is the bytes of the
+// docs' text.
+func (s *DB) plan(docs []store.Doc, size int, segment int64) (*putPlan, error) {
 	last := make(map[string]int, len(docs)) // the last doc of each id wins
 	terms := 0
 	for i, d := range docs {
@@ -207,10 +232,11 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 	// of megabytes of them, which cost the collector and the kernel's page
 	// zeroing when each batch made its own.
 	sc := &s.scratch
-	w = &sc.w
+	p := &sc.plan
+	*p = putPlan{w: &sc.w, docs: docs, records: p.records[:0], replaced: p.replaced[:0], segment: segment, next: s.next}
+	w := p.w
 	w.buf = grow(w.buf, size+len(docs)*512+terms*4)[:0]
 	w.ops = grow(w.ops, 4*len(docs)+terms/2)[:0]
-	next = s.next
 	var articles, sentences int64
 	postings := grow(sc.postings, terms)[:0]
 	for i, d := range docs {
@@ -224,33 +250,87 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 		}
 		switch {
 		case err == nil && len(old) == 4:
-			oldKey := s.docKey(binary.BigEndian.Uint32(old))
-			if rec, err := s.get(oldKey); err == nil {
+			oldNum := binary.BigEndian.Uint32(old)
+			if rec, err := s.get(s.docKey(oldNum)); err == nil {
 				if _, n, err := decodeRecord(rec); err == nil {
 					sentences -= int64(n)
 				}
 				articles--
 			}
-			w.add(writeDelete, oldKey, nil)
+			p.replaced = append(p.replaced, oldNum)
 			w.add(writeDelete, linksKey(d.Article.ID), nil) // links of the old text
 		case err != nil && !errors.Is(err, unspun.ErrNotFound):
-			return nil, 0, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
+			return nil, fmt.Errorf("store: put %q: %w", d.Article.ID, err)
 		}
-		num := next
-		next++
+		num := p.next
+		p.next++
 		var nb [4]byte
 		binary.BigEndian.PutUint32(nb[:], num)
 		w.add(writeSet, idKey(d.Article.ID), nb[:])
-		w.addRecord(s.docKey(num), d.Article, d.Sentences)
+		p.records = append(p.records, numbered{i, num})
 		articles++
 		sentences += int64(d.Sentences)
 		for _, t := range d.Terms {
 			postings = append(postings, posting{t.Key, store.Hit{Doc: num, Sentence: t.Sentence, Check: t.Check}})
 		}
 	}
-	sc.postings = postings
-	sc.sorted = sortPostings(postings, sc.sorted)
-	postings = sc.sorted
+	sc.postings, p.postings = postings, postings
+	slices.Sort(p.replaced)
+	w.add(writeMerge, counterKey("articles"), int64Value(articles))
+	w.add(writeMerge, counterKey("sentences"), int64Value(sentences))
+	var nb [4]byte
+	binary.BigEndian.PutUint32(nb[:], p.next)
+	w.add(writeSet, []byte(keyNext), nb[:])
+	w.add(writeDelete, []byte(keyStories), nil) // the stories leave these articles out
+	return p, nil
+}
+
+// addRecords adds the writes of p's records, and the deletions of those
+// they replace, to p.w.
+func (s *DB) addRecords(p *putPlan) {
+	for _, num := range p.replaced {
+		p.w.add(writeDelete, s.docKey(num), nil)
+	}
+	for _, r := range p.records {
+		d := &p.docs[r.doc]
+		p.w.addRecord(s.docKey(r.num), d.Article, d.Sentences)
+	}
+}
+
+// writeRecords writes p's records as a table at path, synced, after the
+// deletions of those they replace: their numbers are lower than every
+// new one, so the table is in key order.
+func (s *DB) writeRecords(path string, p *putPlan) (err error) {
+	t, err := s.newTable(path, len(s.opts.Levels)-1)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := t.Close(); err == nil { // syncs the file
+			err = cerr
+		}
+	}()
+	for _, num := range p.replaced {
+		if err := t.Delete(s.docKey(num)); err != nil {
+			return err
+		}
+	}
+	for _, r := range p.records {
+		d := &p.docs[r.doc]
+		s.scratch.record = appendRecord(s.scratch.record[:0], d.Article, d.Sentences)
+		if err := t.Set(s.docKey(r.num), s.scratch.record); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addChunks sorts p's hits by term and adds their chunks to p.w: to its
+// segment, or merged into the terms' lists and counts.
+func (s *DB) addChunks(p *putPlan) {
+	sc, w := &s.scratch, p.w
+	sc.sorted = sortPostings(p.postings, sc.sorted)
+	postings := sc.sorted
 	var chunk, group []byte
 	var hits []store.Hit
 	for i := 0; i < len(postings); {
@@ -260,29 +340,22 @@ func (s *DB) plan(docs []store.Doc, size int, segment int64) (w *writes, next ui
 			hits = append(hits, postings[i].hit)
 		}
 		switch {
-		case segment != noSegment && s.grouped: // counted when folded
+		case p.segment != noSegment && s.grouped: // counted when folded
 			group = binary.BigEndian.AppendUint64(group, term)
 			group = appendChunk(group, hits)
 			if i == len(postings) || termGroup(postings[i].term) != termGroup(term) {
-				w.add(writeSet, s.segmentKey(uint32(segment), term), group)
+				w.add(writeSet, s.segmentKey(uint32(p.segment), term), group)
 				group = group[:0]
 			}
-		case segment != noSegment:
+		case p.segment != noSegment:
 			chunk = appendChunk(chunk[:0], hits)
-			w.add(writeSet, s.segmentKey(uint32(segment), term), chunk)
+			w.add(writeSet, s.segmentKey(uint32(p.segment), term), chunk)
 		default:
 			chunk = appendChunk(chunk[:0], hits)
 			w.add(writeMerge, postingKey(term), chunk)
 			w.add(writeMerge, countKey(term), int64Value(int64(len(hits))))
 		}
 	}
-	w.add(writeMerge, counterKey("articles"), int64Value(articles))
-	w.add(writeMerge, counterKey("sentences"), int64Value(sentences))
-	var nb [4]byte
-	binary.BigEndian.PutUint32(nb[:], next)
-	w.add(writeSet, []byte(keyNext), nb[:])
-	w.add(writeDelete, []byte(keyStories), nil) // the stories leave these articles out
-	return w, next, nil
 }
 
 // posting is one hit of a term, while a Put groups its hits by term.
@@ -426,49 +499,61 @@ func (s *DB) commit(w *writes) error {
 // level 0, above the tables it overlaps, and is rewritten by compactions,
 // so it is written as level 0 is: fast, not compressed. Only the first Put
 // into an empty index lands wholly at the bottom level.
-func (s *DB) ingest(ctx context.Context, w *writes) error {
-	w.sort()
-	for i := 1; i < len(w.ops); i++ {
-		if bytes.Equal(w.key(w.ops[i]), w.key(w.ops[i-1])) {
-			return fmt.Errorf("two writes of key %q in one put", w.key(w.ops[i]))
-		}
-	}
-	// The segment and the records are the last keys: tables of their own.
-	rest, records, segment := w.ops, []write(nil), []write(nil)
-	rest, segment = splitTail(w, rest, prefixSegment)
-	if s.recordPrefix == prefixRecord {
-		rest, records = splitTail(w, rest, prefixRecord)
-	}
-	bottom := len(s.opts.Levels) - 1
-	restLevel := 0
-	if s.next == 1 {
-		restLevel = bottom
-	}
-	var paths []string
+func (s *DB) ingest(ctx context.Context, p *putPlan) error {
+	restPath, segmentPath, recordsPath := filepath.Join(s.dir, ingestFile), filepath.Join(s.dir, ingestSegmentFile), filepath.Join(s.dir, ingestRecordsFile)
 	defer func() {
-		for _, p := range paths {
-			os.Remove(p) // Pebble has linked it, or it is not wanted
+		for _, path := range []string{restPath, segmentPath, recordsPath} {
+			os.Remove(path) // Pebble has linked it, or it is not wanted
 		}
 	}()
-	// The tables are written at once, one goroutine each: compressing the
-	// records is most of the work, and the other cores can take the rest.
-	var writers []func() error
-	for _, t := range []struct {
-		name  string
-		ops   []write
-		level int
-	}{{ingestFile, rest, restLevel}, {ingestRecordsFile, records, bottom}, {ingestSegmentFile, segment, 0}} {
-		// A segment is folded, not compacted: it is written as fast as
-		// level 0's tables, uncompressed, though it lies at the bottom.
-		if len(t.ops) == 0 {
-			continue
+	// The records' table is written while the hits are sorted into chunks
+	// and the other tables are written: compressing the records is the
+	// largest part of a Put, and the other core can take the rest.
+	var jobs []func() error
+	var written [3]string // each job's table, if it wrote one
+	if s.recordPrefix == prefixRecord {
+		if len(p.records)+len(p.replaced) > 0 {
+			jobs = append(jobs, func() error { written[0] = recordsPath; return s.writeRecords(recordsPath, p) })
 		}
-		path := filepath.Join(s.dir, t.name)
-		paths = append(paths, path)
-		writers = append(writers, func() error { return s.writeTable(path, w, t.ops, t.level) })
+	} else {
+		s.addRecords(p) // version 2: the records sort among the other keys
 	}
-	if err := runAll(writers); err != nil {
+	jobs = append(jobs, func() error {
+		s.addChunks(p)
+		w := p.w
+		w.sort()
+		for i := 1; i < len(w.ops); i++ {
+			if bytes.Equal(w.key(w.ops[i]), w.key(w.ops[i-1])) {
+				return fmt.Errorf("two writes of key %q in one put", w.key(w.ops[i]))
+			}
+		}
+		// The segment's keys are the last: a table of its own, written as
+		// fast as level 0's tables, uncompressed, though it lies at the
+		// bottom: it is folded, not compacted.
+		rest, segment := splitTail(w, w.ops, prefixSegment)
+		restLevel := 0
+		if s.next == 1 {
+			restLevel = len(s.opts.Levels) - 1
+		}
+		var tables []func() error
+		if len(rest) > 0 {
+			written[1] = restPath
+			tables = append(tables, func() error { return s.writeTable(restPath, w, rest, restLevel) })
+		}
+		if len(segment) > 0 {
+			written[2] = segmentPath
+			tables = append(tables, func() error { return s.writeTable(segmentPath, w, segment, 0) })
+		}
+		return runAll(tables)
+	})
+	if err := runAll(jobs); err != nil {
 		return err
+	}
+	var paths []string
+	for _, path := range written {
+		if path != "" {
+			paths = append(paths, path)
+		}
 	}
 	return s.db.Ingest(ctx, paths)
 }
