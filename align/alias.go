@@ -61,6 +61,10 @@ func ParseAliases(table string) *Aliases {
 	return a
 }
 
+// mayBegin reports whether an alias begins with the word whose Norm
+// hashes to h.
+func (a *Aliases) mayBegin(h uint64) bool { return a.first.MayHave(h) && len(a.byFirst[h]) > 0 }
+
 // match returns the canonical name and length of the longest alias that
 // starts at toks[i], whose Norm hashes to h, or ("", 0).
 func (a *Aliases) match(toks []text.Token, i int, h uint64) (string, int) {

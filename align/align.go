@@ -131,6 +131,22 @@ func AppendUnitKeys(dst []UnitKey, toks []text.Token, aliases *Aliases) []UnitKe
 	return dst
 }
 
+// UnitKeysOfWords appends the UnitKeys that AppendUnitKeys makes of the
+// tokens whose keys are words (text.AppendWordKeys), and reports true; or,
+// if a word may begin an alias, appends nothing and reports false: an alias
+// is matched on the tokens, which the caller then makes. Most sentences of
+// news have no alias, and their units are their words.
+func UnitKeysOfWords(dst []UnitKey, words []text.WordKey, aliases *Aliases) ([]UnitKey, bool) {
+	start := len(dst)
+	for _, w := range words {
+		if aliases != nil && aliases.mayBegin(w.Hash) {
+			return dst[:start], false
+		}
+		dst = append(dst, UnitKey(w))
+	}
+	return dst, true
+}
+
 // Lexicon says whether a copier is known to swap one word for another: the
 // spin dictionary learned from earlier verified copies.
 type Lexicon interface {

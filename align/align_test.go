@@ -2,10 +2,12 @@ package align
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	unspun "github.com/unspun/unspun"
+	"github.com/unspun/unspun/fingerprint"
 	"github.com/unspun/unspun/text"
 )
 
@@ -171,6 +173,9 @@ var unitKeysTexts = []string{
 	"Us and them: the mayor of Keldholm said it was not about us.",
 	"",
 	"Zürich’s Ada Quill, 42, said “we agreed” at 9.30 am.",
+	"The harbour board of Keldholm met on Tuesday, and the Mayor said 1,200 ferries would sail.",
+	"THE OSTREL FERRY SAILED AGAIN, its captain didn't say why.",
+	"Officials in Burma said the global talks would go on.",
 }
 
 // TestUnitKeysMatchUnits checks AppendUnitKeys against the keys of the
@@ -201,6 +206,27 @@ func checkUnitKeys(t *testing.T, s string) {
 			if keys[i] != units[i].UnitKey() {
 				t.Fatalf("%q: key %d is %+v, its unit %q has %+v", s, i, keys[i], units[i].Key, units[i].UnitKey())
 			}
+		}
+		// From the words' keys, without tokens: the same keys, or a refusal
+		// only where a word may begin an alias.
+		fromWords, ok := UnitKeysOfWords([]UnitKey{{Hash: 1}}, text.AppendWordKeys(nil, s), aliases)
+		matched, begins := false, false // an alias is matched; a word begins one
+		for i, tok := range toks {
+			if aliases != nil {
+				_, n := aliases.match(toks, i, fingerprint.Hash(tok.Norm))
+				matched = matched || n > 0
+				begins = begins || len(aliases.byFirst[fingerprint.Hash(tok.Norm)]) > 0
+			}
+		}
+		switch {
+		case ok && matched:
+			t.Fatalf("%q: UnitKeysOfWords made keys of a text with an alias", s)
+		case !ok && !begins:
+			t.Fatalf("%q: UnitKeysOfWords refused a text where no word begins an alias", s)
+		case ok && !slices.Equal(fromWords[1:], keys):
+			t.Fatalf("%q: keys from words\n%v\nfrom tokens\n%v", s, fromWords[1:], keys)
+		case !ok && len(fromWords) != 1:
+			t.Fatalf("%q: a refusal left %v", s, fromWords)
 		}
 	}
 }

@@ -18,6 +18,21 @@ func Hash(s string) uint64 {
 	return Mix(h)
 }
 
+// HashLower is Hash of s with its ASCII capitals made small, without the
+// copy: the key of a word whose lowered form is its Norm.
+func HashLower(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return Mix(h)
+}
+
 // Mix is the SplitMix64 finaliser: a bijection with good avalanche.
 func Mix(h uint64) uint64 {
 	h ^= h >> 30

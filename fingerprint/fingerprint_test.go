@@ -105,3 +105,20 @@ func TestFilter(t *testing.T) {
 		t.Errorf("%d false positives in 100,000", false1)
 	}
 }
+
+// TestHashLower checks HashLower against Hash of the lowered copy, for
+// every byte.
+func TestHashLower(t *testing.T) {
+	for c := range 256 {
+		s := "Ab" + string([]byte{byte(c)}) + "Zq9"
+		lower := []byte(s)
+		for i, b := range lower {
+			if b >= 'A' && b <= 'Z' {
+				lower[i] = b + 'a' - 'A'
+			}
+		}
+		if got, want := HashLower(s), Hash(string(lower)); got != want {
+			t.Fatalf("HashLower(%q) = %x, Hash(%q) = %x", s, got, lower, want)
+		}
+	}
+}

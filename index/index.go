@@ -230,18 +230,34 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Tok
 	z.spans = text.AppendSentences(z.spans[:0], a.Body)
 	d := store.Doc{Article: a, Sentences: len(z.spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
-	// The lowered words of all the sentences, in one buffer an article.
+	// The lowered words of all the sentences that are tokenised, in one
+	// buffer an article: all of them when each is set.
 	var lower strings.Builder
-	lower.Grow(len(a.Body))
+	if each != nil {
+		lower.Grow(len(a.Body))
+	}
 	for i, sp := range z.spans {
-		z.toks = text.AppendTokensLowering(z.toks[:0], a.Body[sp.Start:sp.End], sp.Start, &lower)
-		if each != nil {
-			each(z.toks)
+		sentence := a.Body[sp.Start:sp.End]
+		if each == nil && i >= maxSentences {
+			break
 		}
-		if i >= maxSentences {
-			continue
+		// Without each, the units' keys come from the words' keys, and the
+		// tokens are made only for a sentence that may hold an alias.
+		ok := false
+		if each == nil {
+			z.words = text.AppendWordKeys(z.words[:0], sentence)
+			z.units, ok = align.UnitKeysOfWords(z.units[:0], z.words, aliases)
 		}
-		z.units = align.AppendUnitKeys(z.units[:0], z.toks, aliases)
+		if !ok {
+			z.toks = text.AppendTokensLowering(z.toks[:0], sentence, sp.Start, &lower)
+			if each != nil {
+				each(z.toks)
+			}
+			if i >= maxSentences {
+				continue
+			}
+			z.units = align.AppendUnitKeys(z.units[:0], z.toks, aliases)
+		}
 		z.terms = distinctSentenceTerms(z.terms[:0], z.units, &z.sc)
 		for _, t := range z.terms {
 			d.Terms = append(d.Terms, store.Term{Key: t.key, Sentence: uint16(i), Check: t.check})
@@ -255,6 +271,7 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Tok
 // taking it after each: it was half the bytes an article allocated.
 type docScratch struct {
 	spans []unspun.Span
+	words []text.WordKey
 	toks  []text.Token
 	units []align.UnitKey
 	terms []term

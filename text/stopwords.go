@@ -77,3 +77,39 @@ func Stopwords() []string {
 	}
 	return out
 }
+
+// isStopwordLowered is IsStopwordHashed for a plain word (ASCII letters and
+// digits) whose lowered form hashes to h; upper says whether it has
+// capitals, which are compared as small letters.
+func isStopwordLowered(h uint64, word string, upper bool) bool {
+	if !upper {
+		return IsStopwordHashed(h, word)
+	}
+	mask := uint64(len(stopwordTable) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch slot := &stopwordTable[i]; {
+		case slot.word == "":
+			return false
+		case slot.hash == h && equalLowered(slot.word, word):
+			return true
+		}
+	}
+}
+
+// equalLowered reports whether lower is word with its ASCII capitals made
+// small.
+func equalLowered(lower, word string) bool {
+	if len(lower) != len(word) {
+		return false
+	}
+	for k := 0; k < len(word); k++ {
+		c := word[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[k] {
+			return false
+		}
+	}
+	return true
+}

@@ -395,3 +395,62 @@ func TestMaxAbbreviationRunes(t *testing.T) {
 		}
 	}
 }
+
+// wordKeysOfTokens is what AppendWordKeys must give: the keys of the
+// tokens of s.
+func wordKeysOfTokens(s string) []WordKey {
+	var keys []WordKey
+	for _, t := range Tokens(s) {
+		h := fingerprint.Hash(t.Norm)
+		keys = append(keys, WordKey{h, IsStopwordHashed(h, t.Norm)})
+	}
+	return keys
+}
+
+// TestWordKeysMatchTokens checks the keys made without tokens against the
+// keys of the tokens, on random text of the characters where a word may or
+// may not go on and of stopwords in every case.
+func TestWordKeysMatchTokens(t *testing.T) {
+	pieces := []string{"a", "Z", "7", ".", ",", "'", "’", " ", "é", "É", "\u0301", "-", "\n", "U.S.", "1,200.5", "don't", "NATO", "McKay", "\xff",
+		"harbour", "Velmora", "the", "The", "THE", "Said", "said", "of", "OF", "iN", "2031"}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 40000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		s := b.String()
+		if got, want := AppendWordKeys(nil, s), wordKeysOfTokens(s); !slices.Equal(got, want) {
+			t.Fatalf("word keys of %q:\n%v\nthe tokens give\n%v", s, got, want)
+		}
+	}
+	stops := 0
+	for _, w := range Stopwords() {
+		for _, s := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:]} {
+			got, want := AppendWordKeys(nil, s), wordKeysOfTokens(s)
+			if !slices.Equal(got, want) {
+				t.Fatalf("word keys of %q: %v, the tokens give %v", s, got, want)
+			}
+			if len(got) == 1 && got[0].Stopword {
+				stops++
+			}
+		}
+	}
+	if stops == 0 {
+		t.Error("no stopword was found by its word key")
+	}
+}
+
+// FuzzWordKeys checks the keys made without tokens against the keys of the
+// tokens on any text.
+func FuzzWordKeys(f *testing.F) {
+	f.Add("The U.S. Navy said 1,200.5 don't NATO McKay Velmora’s café")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := AppendWordKeys(nil, s), wordKeysOfTokens(s); !slices.Equal(got, want) {
+			t.Fatalf("word keys of %q:\n%v\nthe tokens give\n%v", s, got, want)
+		}
+	})
+}

@@ -92,26 +92,51 @@ func AppendTokensLowering(dst []Token, s string, base int, lower *strings.Builde
 	return dst
 }
 
-// asciiToken makes the token at i in one pass when it is a plain word: ASCII
-// letters and digits ended by a character that cannot continue it. Its
-// Norm is left for the caller to set when the word has a capital (lowered
-// true), to the lower-case copy. It reports false for everything scanWord
-// and makeToken must look at more closely (an initialism, a letter or mark
-// beyond ASCII, an apostrophe or a number's separator before a character
-// that may continue the word), which they then handle; its tokens are
-// theirs (TestASCIITokensMatchGeneral). Most words of news are plain: this
-// is most of tokenising. Each field of t is written once: t is in the
-// heap, where writing its Norm twice costs two write barriers.
+// asciiToken makes the token at i in one pass when it is a plain word
+// (plainWord). Its Norm is left for the caller to set when the word has a
+// capital (lowered true), to the lower-case copy. Each field of t is
+// written once: t is in the heap, where writing its Norm twice costs two
+// write barriers.
 func asciiToken(t *Token, s string, i int) (end int, lowered, ok bool) {
-	if i+1 < len(s) && s[i+1] == '.' {
-		return 0, false, false // "U.S.": an initialism, perhaps
+	j, seen, ok := plainWord(s, i)
+	if !ok {
+		return 0, false, false
 	}
 	first := s[i]
-	number := first >= '0' && first <= '9'
 	capital := first >= 'A' && first <= 'Z'
+	acronym := false
+	if capital && seen&classLower == 0 { // two capitals or more make an acronym
+		for k := i + 1; k < j; k++ {
+			if wordClass[s[k]] == classUpper {
+				acronym = true
+				break
+			}
+		}
+	}
+	t.Number, t.Capital, t.Acronym = first >= '0' && first <= '9', capital, acronym
+	if seen&classUpper == 0 {
+		t.Norm = s[i:j]
+		return j, false, true
+	}
+	return j, true, true
+}
+
+// plainWord finds the end of the word at i when it is a plain word: ASCII
+// letters and digits ended by a character that cannot continue it. It
+// returns the classes of character the word has. It reports false for
+// everything scanWord and makeToken must look at more closely (an
+// initialism, a letter or mark beyond ASCII, an apostrophe or a number's
+// separator before a character that may continue the word), which they
+// then handle; the tokens of plain words are theirs
+// (TestASCIITokensMatchGeneral). Most words of news are plain: this is
+// most of tokenising.
+func plainWord(s string, i int) (end int, seen uint8, ok bool) {
+	if i+1 < len(s) && s[i+1] == '.' {
+		return 0, 0, false // "U.S.": an initialism, perhaps
+	}
+	number := s[i] >= '0' && s[i] <= '9'
 	// Which classes of character the word has, eight bytes at a time
 	// while eight remain, then one table load a byte.
-	var seen uint8
 	j := i
 	for j+8 <= len(s) {
 		w := swar.Load(s, j)
@@ -138,31 +163,17 @@ func asciiToken(t *Token, s string, i int) (end int, lowered, ok bool) {
 	if j < len(s) {
 		c := s[j]
 		if c >= utf8.RuneSelf {
-			return 0, false, false // a letter or mark may go on
+			return 0, 0, false // a letter or mark may go on
 		}
 		if j+1 < len(s) {
 			next := s[j+1]
 			mayGoOn := next >= utf8.RuneSelf || asciiWord[next]
 			if c == '\'' && !number && mayGoOn || (c == ',' || c == '.') && number && mayGoOn {
-				return 0, false, false
+				return 0, 0, false
 			}
 		}
 	}
-	acronym := false
-	if capital && seen&classLower == 0 { // two capitals or more make an acronym
-		for k := i + 1; k < j; k++ {
-			if wordClass[s[k]] == classUpper {
-				acronym = true
-				break
-			}
-		}
-	}
-	t.Number, t.Capital, t.Acronym = number, capital, acronym
-	if seen&classUpper == 0 {
-		t.Norm = s[i:j]
-		return j, false, true
-	}
-	return j, true, true
+	return j, seen, true
 }
 
 // swarClasses marks the bytes of w that are ASCII capitals, small letters
