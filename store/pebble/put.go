@@ -482,11 +482,11 @@ func (s *DB) commit(w *writes) error {
 	return b.Commit(pebbledb.Sync)
 }
 
-// ingest writes w as sorted tables, synced, and has Pebble ingest them:
-// Pebble links the files into the index and records them in its manifest,
-// synced, in one step, so the writes are all there or none are.
+// ingest writes the Put p as sorted tables, synced, and has Pebble ingest
+// them: Pebble links the files into the index and records them in its
+// manifest, synced, in one step, so the writes are all there or none are.
 //
-// In a version 3 or 4 index the article records go into a table of their
+// From version 3 the article records go into a table of their
 // own (in version 2 they sort among the other keys, and Pebble takes no
 // two tables whose ranges overlap). Their numbers are new and they sort
 // after every other key but the segments, so nothing overlaps that table
