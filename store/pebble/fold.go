@@ -156,9 +156,9 @@ func (s *DB) hasLists() (bool, error) {
 // lists: Pebble ingests only tables that do not overlap, and 'f' sorts
 // before 'p'. A term's chunks are appended oldest segment first, the
 // order of their articles' numbers. When the index has no folded lists
-// (hasLists false), these are the first: they are set, and written as the
-// bottom level's tables are, compressed, since Pebble puts them there;
-// otherwise they are merged into the lists, from level 0.
+// (hasLists false), these are the first: they are set, and Pebble puts
+// them at the bottom level; otherwise they are merged into the lists, from
+// level 0.
 //
 // The segments are merged a group of terms at a time (groupMerge): every
 // segment's chunks of the group, then each term's in the segments' order.
@@ -194,10 +194,10 @@ func (s *DB) foldPart(ctx context.Context, countsPath, listsPath string, segs []
 		}
 	}
 
-	level := len(s.opts.Levels) - 1
-	if hasLists {
-		level = 0
-	}
+	// Written as level 0's tables are, not compressed, wherever Pebble
+	// puts them: snappy made the lists of a 100k add 8 of 150 MB smaller
+	// (the index 488 MiB instead of 496) for a third of the fold's writing.
+	const level = 0
 	counts, err := s.newTable(countsPath, level)
 	if err != nil {
 		return err
