@@ -49,32 +49,29 @@ func appendChunk(dst []byte, hits []store.Hit) []byte {
 
 var errCorruptPostings = errors.New("corrupt posting list")
 
-// chunkLen returns the length of the chunk that v starts with.
-func chunkLen(v []byte) (int, error) {
-	_, k := binary.Uvarint(v)
+// chunkHeader reads the header of the chunk that v starts with: its
+// number of hits and its length, header included.
+func chunkHeader(v []byte) (hits, n int, err error) {
+	h, k := binary.Uvarint(v)
 	if k <= 0 {
-		return 0, errCorruptPostings
+		return 0, 0, errCorruptPostings
 	}
 	size, k2 := binary.Uvarint(v[k:])
 	if k2 <= 0 || uint64(len(v)-k-k2) < size {
-		return 0, errCorruptPostings
+		return 0, 0, errCorruptPostings
 	}
-	return k + k2 + int(size), nil
+	return int(h >> 1), k + k2 + int(size), nil
 }
 
 func countChunks(v []byte) (int, error) {
 	total := 0
 	for len(v) > 0 {
-		n, k := binary.Uvarint(v)
-		if k <= 0 {
-			return 0, errCorruptPostings
+		hits, n, err := chunkHeader(v)
+		if err != nil {
+			return 0, err
 		}
-		size, k2 := binary.Uvarint(v[k:])
-		if k2 <= 0 || uint64(len(v)-k-k2) < size {
-			return 0, errCorruptPostings
-		}
-		total += int(n >> 1)
-		v = v[k+k2+int(size):]
+		total += hits
+		v = v[n:]
 	}
 	return total, nil
 }

@@ -355,7 +355,7 @@ func nextGrouped(v []byte) (term uint64, chunk, rest []byte, err error) {
 		return 0, nil, nil, errCorruptPostings
 	}
 	term, v = binary.BigEndian.Uint64(v), v[8:]
-	n, err := chunkLen(v)
+	_, n, err := chunkHeader(v)
 	if err != nil {
 		return 0, nil, nil, err
 	}
