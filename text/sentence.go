@@ -121,6 +121,13 @@ var endsOrBreaks = [utf8.RuneSelf]bool{'\n': true, '.': true, '!': true, '?': tr
 func endsSentenceAfterDot(body string, start, i, next int) bool {
 	ws := i
 	for ws > start {
+		if c := body[ws-1]; c < utf8.RuneSelf { // most words: ASCII, no decoding
+			if !asciiWord[c] && c != '.' && c != '\'' {
+				break
+			}
+			ws--
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(body[:ws])
 		if !isWordRune(r) && r != '.' && !isApostrophe(r) {
 			break
@@ -257,8 +264,23 @@ func lineIsHeadline(body string, start, i int) bool {
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) }
 
+// asciiSpace marks the ASCII bytes that unicode.IsSpace takes for space.
+var asciiSpace = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = unicode.IsSpace(rune(c))
+	}
+	return t
+}()
+
 func skipSpace(body string, i int) int {
 	for i < len(body) {
+		if c := body[i]; c < utf8.RuneSelf { // ASCII: no decoding
+			if !asciiSpace[c] {
+				break
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(body[i:])
 		if !unicode.IsSpace(r) {
 			break
