@@ -179,14 +179,19 @@ func plainWord(s string, i int) (end int, seen uint8, ok bool) {
 // swarClasses marks the bytes of w that are ASCII capitals, small letters
 // and digits. Each byte is tested on its own: its low seven bits are moved
 // so that the high bit says "at least the range's first" and, in a second
-// sum, "past its last", and no sum carries into the next byte.
+// sum, "past its last", and no sum carries into the next byte. Letters are
+// one range with the case bit (0x20) set: a byte with it set is in a–z
+// only if it was in a–z or A–Z; the case bit, moved to the high bit, then
+// tells small letters from capitals.
 func swarClasses(w uint64) (upper, lower, digit uint64) {
 	low := w &^ swar.Highs
 	ascii := ^w & swar.Highs
-	in := func(first, last uint64) uint64 {
-		return (low + (0x80-first)*swar.Ones) &^ (low + (0x7f-last)*swar.Ones) & ascii
+	in := func(v, first, last uint64) uint64 {
+		return (v + (0x80-first)*swar.Ones) &^ (v + (0x7f-last)*swar.Ones) & ascii
 	}
-	return in('A', 'Z'), in('a', 'z'), in('0', '9')
+	letters := in(low|0x20*swar.Ones, 'a', 'z')
+	small := w << 2 & swar.Highs // each byte's case bit, in its high bit
+	return letters &^ small, letters & small, in(low, '0', '9')
 }
 
 // classOf is the word classes of the bytes marked in the three masks.
