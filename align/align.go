@@ -142,7 +142,7 @@ func UnitKeysOfWords(dst []UnitKey, words []text.WordKey, aliases *Aliases) ([]U
 		if aliases != nil && aliases.mayBegin(w.Hash) {
 			return dst[:start], false
 		}
-		dst = append(dst, UnitKey(w))
+		dst = append(dst, UnitKey{Hash: w.Hash, Stopword: w.Stopword})
 	}
 	return dst, true
 }

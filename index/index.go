@@ -220,42 +220,34 @@ func compareTerms(a, b term) int {
 // Doc prepares an article for storing.
 func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a, aliases, nil) }
 
-// DocEach is Doc that hands each sentence's tokens to each, as AnalyzeEach.
+// DocEach is Doc that hands each sentence's words' keys to each
+// (text.AppendWordKeys), in order: a story doc is made of them.
 //
 // It analyses as AnalyzeEach does, but makes only the units' keys, not the
-// units (align.AppendUnitKeys), in one buffer for all sentences.
-func DocEach(a unspun.Article, aliases *align.Aliases, each func(toks []text.Token)) store.Doc {
+// units, and those from the words' keys (align.UnitKeysOfWords): the
+// tokens are made only for a sentence where a word may begin an alias.
+func DocEach(a unspun.Article, aliases *align.Aliases, each func(words []text.WordKey)) store.Doc {
 	z := docScratches.Get().(*docScratch)
 	defer docScratches.Put(z)
 	z.spans = text.AppendSentences(z.spans[:0], a.Body)
 	d := store.Doc{Article: a, Sentences: len(z.spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
-	// The lowered words of all the sentences that are tokenised, in one
-	// buffer an article: all of them when each is set.
-	var lower strings.Builder
-	if each != nil {
-		lower.Grow(len(a.Body))
-	}
+	var lower strings.Builder // the lowered words of the sentences tokenised
 	for i, sp := range z.spans {
-		sentence := a.Body[sp.Start:sp.End]
 		if each == nil && i >= maxSentences {
 			break
 		}
-		// Without each, the units' keys come from the words' keys, and the
-		// tokens are made only for a sentence that may hold an alias.
-		ok := false
-		if each == nil {
-			z.words = text.AppendWordKeys(z.words[:0], sentence)
-			z.units, ok = align.UnitKeysOfWords(z.units[:0], z.words, aliases)
+		sentence := a.Body[sp.Start:sp.End]
+		z.words = text.AppendWordKeys(z.words[:0], sentence)
+		if each != nil {
+			each(z.words)
 		}
-		if !ok {
+		if i >= maxSentences {
+			continue
+		}
+		var ok bool
+		if z.units, ok = align.UnitKeysOfWords(z.units[:0], z.words, aliases); !ok {
 			z.toks = text.AppendTokensLowering(z.toks[:0], sentence, sp.Start, &lower)
-			if each != nil {
-				each(z.toks)
-			}
-			if i >= maxSentences {
-				continue
-			}
 			z.units = align.AppendUnitKeys(z.units[:0], z.toks, aliases)
 		}
 		z.terms = distinctSentenceTerms(z.terms[:0], z.units, &z.sc)

@@ -439,7 +439,20 @@ func TestDocTermsMatchAnalysis(t *testing.T) {
 			}
 		}
 		calls := 0
-		d := DocEach(a, align.DefaultAliases, func([]text.Token) { calls++ })
+		d := DocEach(a, align.DefaultAliases, func(words []text.WordKey) {
+			// Each sentence's words' keys are those of its tokens.
+			var want []text.WordKey
+			if calls < len(an.Sentences) {
+				sp := an.Sentences[calls]
+				for _, tok := range text.Tokens(a.Body[sp.Start:sp.End]) {
+					want = append(want, text.KeyOf(tok))
+				}
+			}
+			if !slices.Equal(words, want) {
+				t.Errorf("article %s, sentence %d: words' keys %v, its tokens' %v", a.ID, calls, words, want)
+			}
+			calls++
+		})
 		// Doc leaves a sentence's terms in no set order: compare them
 		// sorted, as sentenceTerms gives them.
 		got := slices.Clone(d.Terms)

@@ -156,7 +156,7 @@ func (p *Pipeline) analyze(arts []unspun.Article) ([]store.Doc, []story.Doc) {
 	for w := range p.Workers {
 		wg.Go(func() {
 			var b *story.Builder
-			var each func([]text.Token) // the story doc's sentences, from the analysis' tokens
+			var each func([]text.WordKey) // the story doc's sentences, from the analysis' words
 			if sdocs != nil {
 				b = story.NewBuilder(*p.Stories)
 				each = b.Sentence

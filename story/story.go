@@ -24,7 +24,6 @@ import (
 	"time"
 
 	unspun "github.com/unspun/unspun"
-	"github.com/unspun/unspun/fingerprint"
 	"github.com/unspun/unspun/store"
 	"github.com/unspun/unspun/text"
 )
@@ -83,7 +82,7 @@ type Builder struct {
 	a          unspun.Article
 	sentences  int
 	words, tmp []weightedTerm
-	toks, body []text.Token // the title's tokens; a sentence's, in doc
+	title, body []text.WordKey // the title's words' keys; a sentence's, in doc
 }
 
 // NewBuilder returns a Builder of Docs for clustering with opts.
@@ -98,34 +97,31 @@ type weightedTerm struct {
 // Begin starts the Doc of a: its title's words.
 func (b *Builder) Begin(a unspun.Article) {
 	b.a, b.sentences, b.words = a, 0, b.words[:0]
-	b.toks = text.AppendTokens(b.toks[:0], a.Title, 0)
-	b.add(b.toks, float32(b.opts.TitleWeight))
+	b.title = text.AppendWordKeys(b.title[:0], a.Title)
+	b.add(b.title, float32(b.opts.TitleWeight))
 }
 
-// Sentence adds the tokens of the body's next sentence.
-func (b *Builder) Sentence(toks []text.Token) {
+// Sentence adds the body's next sentence, by its words' keys
+// (text.AppendWordKeys).
+func (b *Builder) Sentence(words []text.WordKey) {
 	w := float32(1)
 	if b.sentences < b.opts.LeadSentences {
 		w = float32(b.opts.LeadWeight)
 	}
 	b.sentences++
-	b.add(toks, w)
+	b.add(words, w)
 }
 
-func (b *Builder) add(toks []text.Token, weight float32) {
-	for k, t := range toks {
-		if t.Number || len(t.Norm) < 2 {
-			continue
-		}
-		h := fingerprint.Hash(t.Norm)
-		if text.IsStopwordHashed(h, t.Norm) {
+func (b *Builder) add(words []text.WordKey, weight float32) {
+	for k, t := range words {
+		if t.Number || t.NormLen < 2 || t.Stopword {
 			continue
 		}
 		w := weight
 		if t.Capital && k > 0 {
 			w *= float32(b.opts.NameWeight)
 		}
-		b.words = append(b.words, weightedTerm{h, w})
+		b.words = append(b.words, weightedTerm{t.Hash, w})
 	}
 }
 
@@ -158,7 +154,7 @@ func (b *Builder) End() Doc {
 func (b *Builder) doc(a unspun.Article) Doc {
 	b.Begin(a)
 	for _, sp := range text.Sentences(a.Body) {
-		b.body = text.AppendTokens(b.body[:0], a.Body[sp.Start:sp.End], 0)
+		b.body = text.AppendWordKeys(b.body[:0], a.Body[sp.Start:sp.End])
 		b.Sentence(b.body)
 	}
 	return b.End()

@@ -402,7 +402,7 @@ func wordKeysOfTokens(s string) []WordKey {
 	var keys []WordKey
 	for _, t := range Tokens(s) {
 		h := fingerprint.Hash(t.Norm)
-		keys = append(keys, WordKey{h, IsStopwordHashed(h, t.Norm)})
+		keys = append(keys, WordKey{Hash: h, NormLen: int32(len(t.Norm)), Stopword: IsStopwordHashed(h, t.Norm), Number: t.Number, Capital: t.Capital})
 	}
 	return keys
 }

@@ -6,11 +6,21 @@ import (
 	"github.com/unspun/unspun/fingerprint"
 )
 
-// WordKey is what indexing needs of a token: the fingerprint.Hash of its
-// Norm and whether the Norm is a stopword.
+// WordKey is what indexing and story docs need of a token: the
+// fingerprint.Hash of its Norm, the Norm's length, whether it is a
+// stopword, and the token's Number and Capital.
 type WordKey struct {
 	Hash     uint64
+	NormLen  int32
 	Stopword bool
+	Number   bool // as Token.Number
+	Capital  bool // as Token.Capital
+}
+
+// KeyOf is the WordKey of a token.
+func KeyOf(t Token) WordKey {
+	h := fingerprint.Hash(t.Norm)
+	return WordKey{Hash: h, NormLen: int32(len(t.Norm)), Stopword: IsStopwordHashed(h, t.Norm), Number: t.Number, Capital: t.Capital}
 }
 
 // AppendWordKeys appends the WordKey of each token that AppendTokens makes
@@ -33,14 +43,14 @@ func AppendWordKeys(dst []WordKey, s string) []WordKey {
 		if end, seen, ok := plainWord(s, i); ok {
 			word := s[i:end]
 			h := fingerprint.HashLower(word)
-			dst = append(dst, WordKey{h, isStopwordLowered(h, word, seen&classUpper != 0)})
+			first := word[0]
+			dst = append(dst, WordKey{Hash: h, NormLen: int32(len(word)), Stopword: isStopwordLowered(h, word, seen&classUpper != 0),
+				Number: first >= '0' && first <= '9', Capital: first >= 'A' && first <= 'Z'})
 			i = end
 			continue
 		}
 		end := scanWord(s, i)
-		norm := makeToken(s[i:end], i, end).Norm
-		h := fingerprint.Hash(norm)
-		dst = append(dst, WordKey{h, IsStopwordHashed(h, norm)})
+		dst = append(dst, KeyOf(makeToken(s[i:end], i, end)))
 		i = end
 	}
 	return dst
