@@ -232,7 +232,8 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(words []text.Wo
 	z.spans = text.AppendSentences(z.spans[:0], a.Body)
 	d := store.Doc{Article: a, Sentences: len(z.spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
-	var lower strings.Builder // the lowered words of the sentences tokenised
+	// The lowered words of the sentences that are tokenised.
+	var lower strings.Builder
 	for i, sp := range z.spans {
 		if each == nil && i >= maxSentences {
 			break

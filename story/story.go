@@ -75,13 +75,13 @@ type Doc struct {
 // Builder builds Docs, an article at a time: Begin, then Sentence for
 // each sentence of the body in order, then End. It reuses its scratch space
 // from one article to the next; one goroutine uses it at a time. Built
-// from text.Sentences of the body and text.AppendTokens of each sentence,
-// a Doc is the same as clustering builds from the article itself.
+// from text.Sentences of the body and text.AppendWordKeys of each
+// sentence, a Doc is the same as clustering builds from the article itself.
 type Builder struct {
-	opts       Options
-	a          unspun.Article
-	sentences  int
-	words, tmp []weightedTerm
+	opts        Options
+	a           unspun.Article
+	sentences   int
+	words, tmp  []weightedTerm
 	title, body []text.WordKey // the title's words' keys; a sentence's, in doc
 }
 
