@@ -44,20 +44,12 @@ type Analysis struct {
 }
 
 // Analyze splits body into sentences and units.
-func Analyze(body string, aliases *align.Aliases) Analysis { return AnalyzeEach(body, aliases, nil) }
-
-// AnalyzeEach is Analyze that also hands each sentence's tokens, in order,
-// to each (when not nil), so that another analysis of the body (a story
-// doc) need not tokenise it again. The tokens are each's only for the call.
-func AnalyzeEach(body string, aliases *align.Aliases, each func(toks []text.Token)) Analysis {
+func Analyze(body string, aliases *align.Aliases) Analysis {
 	spans := text.Sentences(body)
 	an := Analysis{Sentences: spans, Units: make([][]align.Unit, len(spans))}
 	var toks []text.Token
 	for i, sp := range spans {
 		toks = text.AppendTokens(toks[:0], body[sp.Start:sp.End], sp.Start)
-		if each != nil {
-			each(toks)
-		}
 		an.Units[i] = align.Units(make([]align.Unit, 0, len(toks)), toks, aliases)
 	}
 	return an
@@ -223,7 +215,7 @@ func Doc(a unspun.Article, aliases *align.Aliases) store.Doc { return DocEach(a,
 // DocEach is Doc that hands each sentence's words' keys to each
 // (text.AppendWordKeys), in order: a story doc is made of them.
 //
-// It analyses as AnalyzeEach does, but makes only the units' keys, not the
+// It analyses as Analyze does, but makes only the units' keys, not the
 // units, and those from the words' keys (align.UnitKeysOfWords): the
 // tokens are made only for a sentence where a word may begin an alias.
 func DocEach(a unspun.Article, aliases *align.Aliases, each func(words []text.WordKey)) store.Doc {

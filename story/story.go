@@ -64,7 +64,7 @@ type Story struct {
 // Doc is an article as clustering sees it: its metadata (the body is not
 // kept) and its weighted word counts. Building it is the costly part of
 // clustering (the words of the whole text); buildDocs and batch build them on
-// every core, a Builder builds them from the tokens another pass made (add's
+// every core, a Builder builds them from the words' keys another pass made (add's
 // analysis), and callers keep only them.
 type Doc struct {
 	Article unspun.Article // without its Body
