@@ -454,3 +454,23 @@ func FuzzWordKeys(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWordKeys measures the words' keys of a 600-word article: the
+// words of the index and of story docs.
+func BenchmarkWordKeys(b *testing.B) {
+	words := strings.Fields("the mayor of Velmora said on Tuesday that a grant of 4.5 million crowns would rebuild " +
+		"the old stone bridge before the spring floods and that the harbour board had agreed to it after " +
+		"a long meeting with Okafor and the ferry company")
+	r := rand.New(rand.NewPCG(1, 2))
+	var body strings.Builder
+	for body.Len() < 4000 {
+		body.WriteString(words[r.IntN(len(words))])
+		body.WriteByte(' ')
+	}
+	s := body.String()
+	var keys []WordKey
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		keys = AppendWordKeys(keys[:0], s)
+	}
+}
