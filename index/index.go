@@ -19,7 +19,6 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	unspun "github.com/unspun/unspun"
@@ -224,8 +223,6 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(words []text.Wo
 	z.spans = text.AppendSentences(z.spans[:0], a.Body)
 	d := store.Doc{Article: a, Sentences: len(z.spans)}
 	d.Terms = make([]store.Term, 0, len(a.Body)/5) // anchors plus bands are about one per word, of about six bytes
-	// The lowered words of the sentences that are tokenised.
-	var lower strings.Builder
 	for i, sp := range z.spans {
 		if each == nil && i >= maxSentences {
 			break
@@ -240,7 +237,7 @@ func DocEach(a unspun.Article, aliases *align.Aliases, each func(words []text.Wo
 		}
 		var ok bool
 		if z.units, ok = align.UnitKeysOfWords(z.units[:0], z.words, aliases); !ok {
-			z.toks = text.AppendTokensLowering(z.toks[:0], sentence, sp.Start, &lower)
+			z.toks = text.AppendTokens(z.toks[:0], sentence, sp.Start)
 			z.units = align.AppendUnitKeys(z.units[:0], z.toks, aliases)
 		}
 		z.terms = distinctSentenceTerms(z.terms[:0], z.units, &z.sc)

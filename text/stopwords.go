@@ -80,7 +80,9 @@ func Stopwords() []string {
 
 // isStopwordLowered is IsStopwordHashed for a plain word (ASCII letters and
 // digits) whose lowered form hashes to h; upper says whether it has
-// capitals, which are compared as small letters.
+// capitals, which are compared as small letters. Its probe is
+// IsStopwordHashed's with another comparison: shared through a function
+// value, it kept IsStopwordHashed from being inlined into its callers.
 func isStopwordLowered(h uint64, word string, upper bool) bool {
 	if !upper {
 		return IsStopwordHashed(h, word)

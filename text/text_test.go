@@ -366,24 +366,6 @@ func TestSwarClasses(t *testing.T) {
 	}
 }
 
-// TestTokensShareLowering checks that the sentences of a body tokenised
-// into one lowering buffer, too small for them all, keep the Norms each
-// sentence has alone, read after the last sentence is done.
-func TestTokensShareLowering(t *testing.T) {
-	sentences := []string{"The Velmora Harbour Board met.", "OSTREL ferries sailed at 9.", "Mr. Okafor said NATO's ships left.", "plain words only"}
-	var lower strings.Builder
-	lower.Grow(10)
-	var all [][]Token
-	for _, s := range sentences {
-		all = append(all, AppendTokensLowering(nil, s, 0, &lower))
-	}
-	for i, s := range sentences {
-		if want := Tokens(s); !slices.Equal(all[i], want) {
-			t.Errorf("%q: tokens with a shared buffer\n%+v\nalone\n%+v", s, all[i], want)
-		}
-	}
-}
-
 // TestMaxAbbreviationRunes checks that no word the sentence splitter looks
 // up after a dot is longer than the length past which it does not look.
 func TestMaxAbbreviationRunes(t *testing.T) {

@@ -32,20 +32,10 @@ func Tokens(s string) []Token {
 // AppendTokens appends the tokens of s to dst, adding base to every offset, so
 // that the tokens of a sentence can point into the whole body.
 func AppendTokens(dst []Token, s string, base int) []Token {
+	// The lowered plain words with capitals, one after the other in one
+	// buffer made at the first: their Norms share it instead of each
+	// allocating its own.
 	var lower strings.Builder
-	return AppendTokensLowering(dst, s, base, &lower)
-}
-
-// AppendTokensLowering is AppendTokens with the lower-case copies of words
-// that have capitals written into lower, which the tokens' Norms then
-// share: the sentences of one body can share one buffer instead of making
-// one each. Words already written there are never moved: when the rest of
-// s may not fit, lower is replaced with a new buffer, and the old one stays
-// as it is for the Norms that point into it.
-func AppendTokensLowering(dst []Token, s string, base int, lower *strings.Builder) []Token {
-	if lower.Cap()-lower.Len() < len(s) {
-		*lower = strings.Builder{}
-	}
 	i := 0
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
