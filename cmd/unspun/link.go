@@ -42,6 +42,7 @@ func runLink(ctx context.Context, a *app, args []string) int {
 		return a.fail("link", err)
 	}
 	defer s.Close()
+	a.noteUnfolded("link", *db, s)
 	n, err := a.link(ctx, s, *workers, *verbose, func(emit func(unspun.Article) error) error { return s.Articles(ctx, emit) })
 	return a.linked("link", n, err)
 }

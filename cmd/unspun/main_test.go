@@ -503,3 +503,56 @@ func TestWebFormatsEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestUnfoldedSegmentsNoticed leaves an index with the segments of an add
+// that did not fold (as one killed before its end does) and checks that
+// trace says so and how to fold them, finds the same sources through them
+// as after 'unspun compact', and says nothing once they are folded.
+func TestUnfoldedSegmentsNoticed(t *testing.T) {
+	f := demoFiles(t)
+	data, err := os.ReadFile(f.Corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []store.Doc
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		a, err := reader.ParseJSON([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, index.Doc(a, align.DefaultAliases))
+	}
+	if len(docs) < unfoldedNotice {
+		t.Fatalf("the demo corpus has %d articles, fewer than the %d segments wanted", len(docs), unfoldedNotice)
+	}
+	db := filepath.Join(t.TempDir(), "idx")
+	s, err := pebble.Open(db, pebble.Options{Create: true, IngestBytes: 1}) // every Put a segment
+	if err != nil {
+		t.Fatal(err)
+	}
+	per := len(docs) / unfoldedNotice
+	for i := 0; i < len(docs); i += per {
+		if err := s.Put(context.Background(), docs[i:min(i+per, len(docs))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Unfolded(); n < unfoldedNotice {
+		t.Fatalf("%d segments left, want at least %d", n, unfoldedNotice)
+	}
+	s.Close()
+
+	unfolded := runCLI(t, "", "trace", "--db", db, "--learn=false", "--format", "json", f.Farm)
+	if unfolded.code != exitOK || !strings.Contains(unfolded.stderr, "segments not yet folded") || !strings.Contains(unfolded.stderr, "unspun compact --db "+db) {
+		t.Fatalf("trace on unfolded segments: exit %d, stderr %q; want the notice and how to fold", unfolded.code, unfolded.stderr)
+	}
+	if r := runCLI(t, "", "compact", "--db", db); r.code != exitOK {
+		t.Fatalf("compact: %d %s", r.code, r.stderr)
+	}
+	folded := runCLI(t, "", "trace", "--db", db, "--learn=false", "--format", "json", f.Farm)
+	if folded.code != exitOK || strings.Contains(folded.stderr, "not yet folded") {
+		t.Fatalf("trace after compact: exit %d, stderr %q; want no notice", folded.code, folded.stderr)
+	}
+	if folded.stdout != unfolded.stdout || !strings.Contains(folded.stdout, `"sources":[{`) {
+		t.Errorf("the traces through the segments and after folding them differ, or found no source")
+	}
+}

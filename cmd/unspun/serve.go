@@ -97,6 +97,7 @@ func (a *app) serve(ctx context.Context, db string, c serveConfig, addr string, 
 		return a.fail("serve", err)
 	}
 	defer s.Close()
+	a.noteUnfolded("serve", db, s)
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(ctx, server.Config{Store: s, Token: token, Writable: loopback && !c.readOnly && token == "",
 		MaxBody: c.maxBody, MaxTraces: c.maxTraces, MaxQueue: c.maxQueue, Logger: logger})

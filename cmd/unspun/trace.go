@@ -50,6 +50,7 @@ func runTrace(ctx context.Context, a *app, args []string) int {
 		return a.fail("trace", err)
 	}
 	defer s.Close()
+	a.noteUnfolded("trace", *db, s)
 	opts := trace.DefaultOptions
 	opts.Learn = *learn
 	opts.MaxDF = *maxDF

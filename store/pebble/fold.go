@@ -80,6 +80,11 @@ func (s *DB) loadSegments() error {
 	return it.Close()
 }
 
+// Unfolded is how many segments the index holds that are not folded yet:
+// left by an add that was killed, or that ran with folding off, and read
+// by every lookup until 'unspun compact' or the next add folds them.
+func (s *DB) Unfolded() int { return len(*s.segments.Load()) }
+
 // nextSegment is the number of the next segment.
 func (s *DB) nextSegment() uint32 {
 	segs := *s.segments.Load()
