@@ -121,7 +121,7 @@ func distinctSentenceTerms(dst []term, units []align.UnitKey, sc *scratch) []ter
 	dst = appendTerms(dst, units, sc)
 	n := len(dst) - start
 	size := 16
-	for size < 2*n {
+	for size < 4*n { // at most a quarter full: a probe past a taken slot is a branch guessed wrong
 		size <<= 1
 	}
 	if cap(sc.seen) < size {
@@ -156,12 +156,17 @@ func distinctSentenceTerms(dst []term, units []align.UnitKey, sc *scratch) []ter
 // appendTerms appends the terms of one sentence, duplicates included.
 func appendTerms(dst []term, units []align.UnitKey, sc *scratch) []term {
 	sc.words = sc.words[:0]
+	// Every unit's anchor is written and only a non-stopword's kept, by
+	// moving the end past it: a branch on the stopword mark guessed wrong
+	// on about every other word of text the predictor had not seen.
+	n := len(dst)
+	dst = slices.Grow(dst, len(units))[:n+len(units)]
 	for _, u := range units {
-		if !u.Stopword {
-			dst = append(dst, term{key: anchorTerm(u.Hash)})
-		}
+		dst[n] = term{key: anchorTerm(u.Hash)}
+		n += int(b2u(!u.Stopword))
 		sc.words = append(sc.words, u.Hash)
 	}
+	dst = dst[:n]
 	if len(sc.words) >= 2 {
 		var sig [sketchBins]uint64
 		sc.shingles = fingerprint.Shingles(sc.shingles[:0], sc.words, shingleWords)
@@ -174,6 +179,16 @@ func appendTerms(dst []term, units []align.UnitKey, sc *scratch) []term {
 		}
 	}
 	return dst
+}
+
+// b2u is 1 for true and 0 for false; the compiler makes it a flag move,
+// not a branch.
+func b2u(b bool) uint {
+	var u uint
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // sortTerms sorts terms by key, then check. A sentence has a few dozen
