@@ -10,17 +10,20 @@ import (
 //go:embed stopwords.txt
 var stopwordList string
 
-var stopwords = func() map[string]bool {
+var stopwords = parseStopwords(stopwordList)
+
+// parseStopwords reads a stopword list: words separated by spaces and
+// lines, '#' starting a comment that runs to the end of its line.
+func parseStopwords(list string) map[string]bool {
 	m := make(map[string]bool)
-	for _, line := range strings.Split(stopwordList, "\n") {
+	for _, line := range strings.Split(list, "\n") {
+		line, _, _ = strings.Cut(line, "#")
 		for _, w := range strings.Fields(line) {
-			if !strings.HasPrefix(w, "#") {
-				m[w] = true
-			}
+			m[w] = true
 		}
 	}
 	return m
-}()
+}
 
 // IsStopword reports whether a folded word is a function word that carries
 // no evidence of copying on its own (the, of, said, …).

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -454,5 +455,15 @@ func BenchmarkWordKeys(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		keys = AppendWordKeys(keys[:0], s)
+	}
+}
+
+// TestParseStopwords checks that a comment is not read as words, wherever
+// it starts on its line.
+func TestParseStopwords(t *testing.T) {
+	got := parseStopwords("# a comment line\nthe of # after words\n  and#glued\n#\n")
+	want := map[string]bool{"the": true, "of": true, "and": true}
+	if !maps.Equal(got, want) {
+		t.Errorf("parseStopwords = %v, want %v", got, want)
 	}
 }
