@@ -33,6 +33,48 @@ func HashLower(s string) uint64 {
 	return Mix(h)
 }
 
+// HashShort is Hash of the n bytes (1 ≤ n ≤ 8) packed little-endian in
+// w, whose bytes from the n-th are zero: a short word's hash without a
+// loop over its bytes. Every one of the eight steps is computed, and kept
+// only if its byte is in the word, by a conditional move: a loop's end,
+// at another length each word, is a branch the predictor misses often on
+// text it has not seen. The steps are written out: as a loop of eight,
+// with the same conditional move, BenchmarkWordKeys ran 30 % slower.
+func HashShort(w uint64, n int) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	h = (h ^ w&0xff) * prime // n ≥ 1
+	next := (h ^ w>>8&0xff) * prime
+	if n > 1 {
+		h = next
+	}
+	next = (h ^ w>>16&0xff) * prime
+	if n > 2 {
+		h = next
+	}
+	next = (h ^ w>>24&0xff) * prime
+	if n > 3 {
+		h = next
+	}
+	next = (h ^ w>>32&0xff) * prime
+	if n > 4 {
+		h = next
+	}
+	next = (h ^ w>>40&0xff) * prime
+	if n > 5 {
+		h = next
+	}
+	next = (h ^ w>>48&0xff) * prime
+	if n > 6 {
+		h = next
+	}
+	next = (h ^ w>>56) * prime
+	if n > 7 {
+		h = next
+	}
+	return Mix(h)
+}
+
 // Mix is the SplitMix64 finaliser: a bijection with good avalanche.
 func Mix(h uint64) uint64 {
 	h ^= h >> 30

@@ -122,3 +122,23 @@ func TestHashLower(t *testing.T) {
 		}
 	}
 }
+
+// TestHashShort holds HashShort to Hash for every length and, at each
+// position, bytes of every value but zero (a word has none).
+func TestHashShort(t *testing.T) {
+	for n := 1; n <= 8; n++ {
+		for pos := range n {
+			for c := 1; c < 256; c++ {
+				b := []byte("Ab3zQ9xw")[:n]
+				b[pos] = byte(c)
+				var w uint64
+				for i, x := range b {
+					w |= uint64(x) << (8 * i)
+				}
+				if got, want := HashShort(w, n), Hash(string(b)); got != want {
+					t.Fatalf("HashShort(%q) = %x, Hash = %x", b, got, want)
+				}
+			}
+		}
+	}
+}

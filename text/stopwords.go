@@ -2,6 +2,8 @@ package text
 
 import (
 	_ "embed"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/unspun/unspun/fingerprint"
@@ -55,6 +57,67 @@ var stopwordTable = func() []stopwordSlot {
 type stopwordSlot struct {
 	hash uint64
 	word string // "" marks an empty slot
+}
+
+// shortStopwords holds each stopword of at most eight bytes as its bytes
+// packed little-endian, zero past its end, in one of the two slots its
+// fingerprint.Hash picks (shortSlots); shortStopwordMask is its size less
+// one. A short word is looked up with two loads, two comparisons and no
+// branch: stopwordTable's probe branches on whether the word is a
+// stopword, a coin toss on text the predictor has not seen.
+var shortStopwords, shortStopwordMask = func() ([]uint64, uint64) {
+	words := slices.Sorted(maps.Keys(stopwords)) // the same table every run
+	for size := uint64(512); ; size <<= 1 {
+		t := make([]uint64, size)
+		placed := true
+		for _, w := range words {
+			if len(w) > 8 {
+				continue
+			}
+			a, b := shortSlots(fingerprint.Hash(w), size-1)
+			switch p := packShort(w); {
+			case t[a] == 0:
+				t[a] = p
+			case t[b] == 0:
+				t[b] = p
+			default:
+				placed = false
+			}
+		}
+		if placed {
+			return t, size - 1
+		}
+	}
+}()
+
+// shortSlots are the two slots of shortStopwords a word hashed to h may be in.
+func shortSlots(h, mask uint64) (uint64, uint64) { return h & mask, h >> 32 & mask }
+
+// packShort is w's bytes packed little-endian, for len(w) ≤ 8.
+func packShort(w string) uint64 {
+	var p uint64
+	for i := range len(w) {
+		p |= uint64(w[i]) << (8 * i)
+	}
+	return p
+}
+
+// isShortStopword reports whether the word packed in w (as packShort packs
+// it, lowered) and hashed to h is a stopword. A word has no zero byte, so
+// it never matches an empty slot, and its packed bytes are the word.
+func isShortStopword(w, h uint64) bool {
+	a, b := shortSlots(h, shortStopwordMask)
+	return b2u(shortStopwords[a] == w)|b2u(shortStopwords[b] == w) != 0
+}
+
+// b2u is 1 for true and 0 for false; the compiler makes it a flag move,
+// not a branch.
+func b2u(b bool) uint8 {
+	var u uint8
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // IsStopwordHashed is IsStopword for a word whose fingerprint.Hash is h,

@@ -420,6 +420,13 @@ func TestWordKeysMatchTokens(t *testing.T) {
 			if len(got) == 1 && got[0].Stopword {
 				stops++
 			}
+			// Followed by eight bytes more, a word of up to eight is read
+			// eight bytes at once; and a letter changed, it is no stopword.
+			for _, s := range []string{s + " zqxjkvw", "x" + s[1:] + " zqxjkvw", s[:len(s)-1] + "q zqxjkvw"} {
+				if got, want := AppendWordKeys(nil, s), wordKeysOfTokens(s); !slices.Equal(got, want) {
+					t.Fatalf("word keys of %q: %v, the tokens give %v", s, got, want)
+				}
+			}
 		}
 	}
 	if stops == 0 {

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/unspun/unspun/fingerprint"
+	"github.com/unspun/unspun/internal/swar"
 )
 
 // WordKey is what indexing and story docs need of a token: the
@@ -43,7 +44,21 @@ func AppendWordKeys(dst []WordKey, s string) []WordKey {
 		}
 		if end, seen, ok := plainWord(s, i); ok {
 			word := s[i:end]
-			h := fingerprint.HashLower(word)
+			var h uint64
+			var stopword bool
+			if n := end - i; n <= 8 && i+8 <= len(s) {
+				// A short word is lowered, hashed and looked up among the
+				// stopwords eight bytes at once, without a branch on its
+				// length or its letters.
+				w := swar.Load(s, i)
+				upper, _, _ := swarClasses(w)
+				w = (w + upper>>2) & (^uint64(0) >> (64 - 8*n)) // capitals' case bit set; the bytes after the word cleared
+				h = fingerprint.HashShort(w, n)
+				stopword = isShortStopword(w, h)
+			} else {
+				h = fingerprint.HashLower(word)
+				stopword = isStopwordLowered(h, word, seen&classUpper != 0)
+			}
 			first := word[0]
 			// The key is written field by field in its place: built on the
 			// stack and copied whole, its 16 bytes were read back before
@@ -52,7 +67,7 @@ func AppendWordKeys(dst []WordKey, s string) []WordKey {
 			dst = slices.Grow(dst, 1)
 			k := &dst[:len(dst)+1][len(dst)]
 			k.Hash, k.NormLen = h, int32(len(word))
-			k.Stopword = isStopwordLowered(h, word, seen&classUpper != 0)
+			k.Stopword = stopword
 			k.Number, k.Capital = first >= '0' && first <= '9', first >= 'A' && first <= 'Z'
 			dst = dst[:len(dst)+1]
 			i = end
