@@ -107,17 +107,7 @@ func packShort(w string) uint64 {
 // it never matches an empty slot, and its packed bytes are the word.
 func isShortStopword(w, h uint64) bool {
 	a, b := shortSlots(h, shortStopwordMask)
-	return b2u(shortStopwords[a] == w)|b2u(shortStopwords[b] == w) != 0
-}
-
-// b2u is 1 for true and 0 for false; the compiler makes it a flag move,
-// not a branch.
-func b2u(b bool) uint8 {
-	var u uint8
-	if b {
-		u = 1
-	}
-	return u
+	return min(shortStopwords[a]^w, shortStopwords[b]^w) == 0 // a conditional move, not a branch
 }
 
 // IsStopwordHashed is IsStopword for a word whose fingerprint.Hash is h,

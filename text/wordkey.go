@@ -49,10 +49,10 @@ func AppendWordKeys(dst []WordKey, s string) []WordKey {
 			if n := end - i; n <= 8 && i+8 <= len(s) {
 				// A short word is lowered, hashed and looked up among the
 				// stopwords eight bytes at once, without a branch on its
-				// length or its letters.
-				w := swar.Load(s, i)
-				upper, _, _ := swarClasses(w)
-				w = (w + upper>>2) & (^uint64(0) >> (64 - 8*n)) // capitals' case bit set; the bytes after the word cleared
+				// length or its letters. A plain word is ASCII letters and
+				// digits, and a digit has the case bit (0x20) set: setting
+				// it in every byte lowers the capitals and nothing else.
+				w := (swar.Load(s, i) | 0x20*swar.Ones) & (^uint64(0) >> (64 - 8*n)) // the bytes after the word cleared
 				h = fingerprint.HashShort(w, n)
 				stopword = isShortStopword(w, h)
 			} else {
